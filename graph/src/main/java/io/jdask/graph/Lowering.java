@@ -1,0 +1,224 @@
+package io.jdask.graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lowers a graph of {@link Task} objects, reachable from the requested outputs, into the
+ * int-indexed arrays of a {@link Plan}.
+ *
+ * <p>One iterative depth-first traversal does four jobs at once:
+ *
+ * <ul>
+ *   <li><b>cull</b>: only tasks the outputs need are visited;
+ *   <li><b>deduplicate</b>: a task object reached twice, or two tasks with one explicit key (pure
+ *       calls built twice), become one node;
+ *   <li><b>order</b>: nodes are numbered in post-order, dependencies first, children in argument
+ *       order. That number is the static priority: running the lowest-numbered ready node first
+ *       finishes a branch before it starts the next, the idea behind {@code dask.order}, and
+ *       keeps a reduction's live intermediates few;
+ *   <li><b>check</b>: a task met again while it is still on the traversal stack closes a cycle,
+ *       which is reported with its keys; a reference to a missing key is reported too.
+ * </ul>
+ *
+ * Data tasks used as arguments are inlined as constants rather than becoming nodes.
+ */
+final class Lowering {
+  static final int GRAY = -1; // on the traversal stack
+
+  private final IdentityIndex index;
+  private final Map<String, Integer> byKey = new HashMap<>();
+  private Task[] tasks;
+  private int n;
+  private final IntList argStart;
+  private final IntList argSource;
+  private final IntList depStart;
+  private final IntList deps;
+  private int[] depMark; // depMark[d] == node + 1 while collecting node's deps: dedup in O(1)
+  private final Map<Long, int[]> nestedLeaves = new HashMap<>();
+
+  private Task[] stack = new Task[64];
+  private int[] cursorArg = new int[64];
+  private int[] cursorLeaf = new int[64];
+  private int sp;
+
+  Lowering(int expectedSize) {
+    int cap = Math.max(16, expectedSize);
+    index = new IdentityIndex(cap);
+    tasks = new Task[cap];
+    argStart = new IntList(cap + 1);
+    argSource = new IntList(cap * 2);
+    depStart = new IntList(cap + 1);
+    deps = new IntList(cap * 2);
+    depMark = new int[cap];
+  }
+
+  static Plan lower(List<Task> outputs, boolean fuse) {
+    Lowering l = new Lowering(64);
+    int[] out = new int[outputs.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = l.visitRoot(outputs.get(i));
+    }
+    l.argStart.add(l.argSource.size());
+    l.depStart.add(l.deps.size());
+    return new Plan(
+        Arrays.copyOf(l.tasks, l.n),
+        l.argStart.toArray(),
+        l.argSource.toArray(),
+        l.depStart.toArray(),
+        l.deps.toArray(),
+        l.nestedLeaves,
+        out,
+        fuse);
+  }
+
+  private int visitRoot(Task root) {
+    int known = lookup(root);
+    if (known >= 0) {
+      return known;
+    }
+    push(root);
+    while (sp > 0) {
+      Task next = nextUnvisitedDependency(sp - 1);
+      if (next == null) {
+        finish(stack[--sp]);
+        stack[sp] = null;
+      } else {
+        push(next);
+      }
+    }
+    return lookup(root);
+  }
+
+  /** Advances the cursor of stack frame {@code f}; returns a dependency still to visit. */
+  private Task nextUnvisitedDependency(int f) {
+    Task t = stack[f];
+    int argc = t.argCount();
+    while (cursorArg[f] < argc) {
+      Object a = t.arg(cursorArg[f]);
+      Object ref = null;
+      if (a instanceof NestedArg nested) {
+        Object[] leaves = nested.leaves();
+        if (cursorLeaf[f] < leaves.length) {
+          ref = leaves[cursorLeaf[f]++];
+        } else {
+          cursorArg[f]++;
+          cursorLeaf[f] = 0;
+          continue;
+        }
+      } else {
+        cursorArg[f]++;
+        if (a instanceof Task || a instanceof KeyRef) {
+          ref = a;
+        }
+      }
+      if (ref == null) {
+        continue;
+      }
+      Task d = t.resolve(ref);
+      if (d.isData()) {
+        continue;
+      }
+      int state = lookup(d);
+      if (state == GRAY) {
+        throw new IllegalArgumentException("the graph has a cycle: " + describeCycle(d));
+      }
+      if (state == IdentityIndex.ABSENT) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  private int lookup(Task t) {
+    int i = index.get(t);
+    if (i != IdentityIndex.ABSENT || !t.hasExplicitKey()) {
+      return i;
+    }
+    Integer k = byKey.get(t.key());
+    if (k != null) {
+      index.put(t, k);
+      return k;
+    }
+    return IdentityIndex.ABSENT;
+  }
+
+  private void push(Task t) {
+    if (sp == stack.length) {
+      int cap = sp * 2;
+      stack = Arrays.copyOf(stack, cap);
+      cursorArg = Arrays.copyOf(cursorArg, cap);
+      cursorLeaf = Arrays.copyOf(cursorLeaf, cap);
+    }
+    index.put(t, GRAY);
+    stack[sp] = t;
+    cursorArg[sp] = 0;
+    cursorLeaf[sp] = 0;
+    sp++;
+  }
+
+  private void finish(Task t) {
+    int node = n++;
+    if (node == tasks.length) {
+      tasks = Arrays.copyOf(tasks, node * 2);
+      depMark = Arrays.copyOf(depMark, node * 2);
+    }
+    tasks[node] = t;
+    index.put(t, node);
+    if (t.hasExplicitKey()) {
+      byKey.putIfAbsent(t.key(), node);
+    }
+    argStart.add(argSource.size());
+    depStart.add(deps.size());
+    for (int j = 0; j < t.argCount(); j++) {
+      Object a = t.arg(j);
+      if (a instanceof Task || a instanceof KeyRef) {
+        Task d = t.resolve(a);
+        if (d.isData()) {
+          argSource.add(Plan.INLINE);
+        } else {
+          int di = lookup(d);
+          argSource.add(di);
+          addDep(node, di);
+        }
+      } else if (a instanceof NestedArg nested) {
+        Object[] leaves = nested.leaves();
+        int[] li = new int[leaves.length];
+        for (int k = 0; k < leaves.length; k++) {
+          Task d = t.resolve(leaves[k]);
+          li[k] = d.isData() ? Plan.INLINE : lookup(d);
+          if (li[k] >= 0) {
+            addDep(node, li[k]);
+          }
+        }
+        nestedLeaves.put(Plan.nestedKey(node, j), li);
+        argSource.add(Plan.NESTED);
+      } else {
+        argSource.add(Plan.CONST);
+      }
+    }
+  }
+
+  private void addDep(int node, int d) {
+    if (depMark[d] != node + 1) {
+      depMark[d] = node + 1;
+      deps.add(d);
+    }
+  }
+
+  private String describeCycle(Task repeated) {
+    List<String> keys = new ArrayList<>();
+    int from = sp - 1;
+    while (from > 0 && stack[from] != repeated) {
+      from--;
+    }
+    for (int i = from; i < sp; i++) {
+      keys.add(stack[i].key());
+    }
+    keys.add(repeated.key());
+    return String.join(" -> ", keys);
+  }
+}

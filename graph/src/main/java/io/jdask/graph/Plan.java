@@ -1,0 +1,241 @@
+package io.jdask.graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A graph lowered for execution: nodes numbered 0…n-1 in a topological order that is also
+ * their static priority (lower runs first), with dependencies, dependents and argument sources
+ * as flat int arrays, so a scheduler's hot path reads arrays and never walks maps of objects.
+ *
+ * <p>Linear chains may be fused: when node {@code d}'s only dependent is {@code i}, {@code i}'s
+ * only dependency is {@code d} and {@code d} is not an output, both run as one schedulable
+ * <em>unit</em>, back to back on one thread, without a trip through the scheduler. A unit is
+ * named by its head (the first node); {@link #next(int)} walks it. A unit's dependencies are its
+ * head's, its dependents its tail's. Every node still reports its own task events.
+ *
+ * <p>A plan is immutable and shared by all the threads of a run.
+ */
+public final class Plan {
+  /** Argument source: the task's own argument is a constant. */
+  static final int CONST = -1;
+  /** Argument source: a data task, inlined. */
+  static final int INLINE = -2;
+  /** Argument source: a list, set or map containing tasks. */
+  static final int NESTED = -3;
+
+  private final Task[] tasks;
+  private final int[] argStart;
+  private final int[] argSource;
+  private final int[] depStart;
+  private final int[] deps;
+  private final int[] dependentStart;
+  private final int[] dependents;
+  private final Map<Long, int[]> nestedLeaves;
+  private final int[] outputs;
+  private final boolean[] isOutput;
+  private final int[] chainNext; // fused successor, or -1
+  private final boolean[] isHead;
+  private final int units;
+  private final int dataNodes;
+
+  Plan(
+      Task[] tasks,
+      int[] argStart,
+      int[] argSource,
+      int[] depStart,
+      int[] deps,
+      Map<Long, int[]> nestedLeaves,
+      int[] outputs,
+      boolean fuse) {
+    int n = tasks.length;
+    this.tasks = tasks;
+    this.argStart = argStart;
+    this.argSource = argSource;
+    this.depStart = depStart;
+    this.deps = deps;
+    this.nestedLeaves = nestedLeaves;
+    this.outputs = outputs;
+    this.isOutput = new boolean[n];
+    for (int o : outputs) {
+      isOutput[o] = true;
+    }
+    // Dependents in CSR form, by counting.
+    dependentStart = new int[n + 1];
+    for (int d : deps) {
+      dependentStart[d + 1]++;
+    }
+    for (int i = 0; i < n; i++) {
+      dependentStart[i + 1] += dependentStart[i];
+    }
+    dependents = new int[deps.length];
+    int[] fill = Arrays.copyOf(dependentStart, n);
+    for (int i = 0; i < n; i++) {
+      for (int k = depStart[i]; k < depStart[i + 1]; k++) {
+        dependents[fill[deps[k]]++] = i;
+      }
+    }
+    chainNext = new int[n];
+    Arrays.fill(chainNext, -1);
+    isHead = new boolean[n];
+    Arrays.fill(isHead, true);
+    int fused = 0;
+    if (fuse) {
+      for (int i = 0; i < n; i++) {
+        if (depStart[i + 1] - depStart[i] == 1) {
+          int d = deps[depStart[i]];
+          if (dependentCount(d) == 1 && !isOutput[d]) {
+            chainNext[d] = i;
+            isHead[i] = false;
+            fused++;
+          }
+        }
+      }
+    }
+    units = n - fused;
+    int data = 0;
+    for (Task t : tasks) {
+      data += t.isData() ? 1 : 0;
+    }
+    dataNodes = data;
+  }
+
+  /** Lowers the graph needed by {@code outputs}; see {@link Lowering}. */
+  public static Plan of(List<Task> outputs, boolean fuse) {
+    return Lowering.lower(outputs, fuse);
+  }
+
+  public int size() {
+    return tasks.length;
+  }
+
+  /**
+   * The number of nodes that run a function: all nodes but data requested as outputs (a
+   * persisted or literal value), which are handed back without running anything.
+   */
+  public int taskCount() {
+    return tasks.length - dataNodes;
+  }
+
+  /** The number of schedulable units (nodes minus those fused into a predecessor). */
+  public int units() {
+    return units;
+  }
+
+  public Task task(int node) {
+    return tasks[node];
+  }
+
+  public String key(int node) {
+    return tasks[node].key();
+  }
+
+  public String group(int node) {
+    return tasks[node].group();
+  }
+
+  public int depCount(int node) {
+    return depStart[node + 1] - depStart[node];
+  }
+
+  public int dep(int node, int k) {
+    return deps[depStart[node] + k];
+  }
+
+  public int dependentCount(int node) {
+    return dependentStart[node + 1] - dependentStart[node];
+  }
+
+  public int dependent(int node, int k) {
+    return dependents[dependentStart[node] + k];
+  }
+
+  /** The output nodes, one per requested output, in request order (repeats allowed). */
+  public int[] outputs() {
+    return outputs.clone();
+  }
+
+  public int outputCount() {
+    return outputs.length;
+  }
+
+  public int output(int k) {
+    return outputs[k];
+  }
+
+  public boolean isOutput(int node) {
+    return isOutput[node];
+  }
+
+  /** True if the node starts a unit (it is scheduled, rather than run by its predecessor). */
+  public boolean isHead(int node) {
+    return isHead[node];
+  }
+
+  /** The next node of this node's unit, or -1 if it is the unit's tail. */
+  public int next(int node) {
+    return chainNext[node];
+  }
+
+  /** The last node of the unit headed by {@code head}. */
+  public int tail(int head) {
+    int t = head;
+    while (chainNext[t] >= 0) {
+      t = chainNext[t];
+    }
+    return t;
+  }
+
+  /**
+   * Runs one node: resolves its arguments from {@code results} (indexed by node) and applies its
+   * function. The caller guarantees that every dependency's result is present.
+   */
+  public Object run(int node, Object[] results) throws Exception {
+    Task t = tasks[node];
+    if (t.isData()) {
+      return t.value();
+    }
+    int s = argStart[node];
+    int argc = argStart[node + 1] - s;
+    Object[] args = new Object[argc];
+    for (int k = 0; k < argc; k++) {
+      int src = argSource[s + k];
+      if (src >= 0) {
+        args[k] = results[src];
+      } else if (src == CONST) {
+        args[k] = t.arg(k);
+      } else if (src == INLINE) {
+        args[k] = t.resolve(t.arg(k)).value();
+      } else {
+        args[k] = resolveNested(node, k, t, results);
+      }
+    }
+    return t.function().apply(args);
+  }
+
+  private Object resolveNested(int node, int k, Task t, Object[] results) {
+    NestedArg nested = (NestedArg) t.arg(k);
+    int[] leafNodes = nestedLeaves.get(nestedKey(node, k));
+    Object[] leaves = nested.leaves();
+    Object[] values = new Object[leafNodes.length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = leafNodes[i] >= 0 ? results[leafNodes[i]] : t.resolve(leaves[i]).value();
+    }
+    return nested.resolve(values);
+  }
+
+  static long nestedKey(int node, int arg) {
+    return ((long) node << 32) | (arg & 0xffffffffL);
+  }
+
+  /** The keys of the nodes, in priority order (for diagnostics and tests). */
+  public List<String> keys() {
+    List<String> keys = new ArrayList<>(tasks.length);
+    for (Task t : tasks) {
+      keys.add(t.key());
+    }
+    return keys;
+  }
+}
