@@ -61,7 +61,8 @@ final class Backends {
     }
     Config.Choice c = Config.current();
     if (c != null && c.executor() != null) {
-      return open(c.executor(), () -> new ExecutorServiceBackend(c.executor()));
+      // Stateless and cheap; not cached, so jdask never pins a pool the user has dropped.
+      return new ExecutorServiceBackend(c.executor());
     }
     Scheduler s = Config.scheduler();
     requireAvailable(s);
