@@ -27,10 +27,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code REGEX} selects benchmarks by name, as JMH does (found anywhere in
  * {@code io.jdask.benchmarks.Class.method}), and {@code HeapPerTask} if it matches that name;
  * {@code --quick} runs 1 warm-up and 2 measured iterations instead of 3 and 5. The full run takes
- * about three minutes on two cores.
+ * about two minutes on two cores, {@code --quick} about one.
  */
 public final class BenchRunner {
-  /** The flags every jdask JVM gets (see DEPENDENCIES.md), and a fixed heap for comparable GC. */
+  /**
+   * The flags every jdask JVM gets (the parent pom's {@code jdask.jvm.flags}), so the forks run
+   * as a user's JVM would, and a fixed heap so that GC behaves the same from run to run.
+   */
   static final String[] FORK_JVM_ARGS = {
     "-XX:+IgnoreUnrecognizedVMOptions",
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
