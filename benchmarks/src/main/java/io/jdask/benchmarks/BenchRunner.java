@@ -1,0 +1,184 @@
+package io.jdask.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.NoBenchmarksException;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs jdask's overhead benchmarks and prints one line per figure, per task: {@link
+ * TreeSumBenchmark}, {@link ChainBenchmark}, {@link BuildBenchmark} through JMH (one fork each),
+ * then {@link HeapPerTask} in this JVM. After {@code mvn -q -B -DskipTests package -pl benchmarks
+ * -am} from the repository root:
+ *
+ * <pre>
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) io.jdask.benchmarks.BenchRunner [--quick] [REGEX]
+ * </pre>
+ *
+ * {@code REGEX} selects benchmarks by name, as JMH does (found anywhere in
+ * {@code io.jdask.benchmarks.Class.method}), and {@code HeapPerTask} if it matches that name;
+ * {@code --quick} runs 1 warm-up and 2 measured iterations instead of 3 and 5. The full run takes
+ * about two minutes on two cores, {@code --quick} about one.
+ */
+public final class BenchRunner {
+  /**
+   * The flags every jdask JVM gets (the parent pom's {@code jdask.jvm.flags}), so the forks run
+   * as a user's JVM would, and a fixed heap so that GC behaves the same from run to run.
+   */
+  static final String[] FORK_JVM_ARGS = {
+    "-XX:+IgnoreUnrecognizedVMOptions",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+    "--sun-misc-unsafe-memory-access=allow",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Xmx2g",
+  };
+
+  static final double TREE_TARGET_US = 5.0;
+  static final double HEAP_TARGET_BYTES = 300.0;
+
+  private BenchRunner() {}
+
+  public static void main(String[] args) throws RunnerException {
+    boolean quick = false;
+    String filter = null;
+    for (String a : args) {
+      if (a.equals("--quick")) {
+        quick = true;
+      } else if (a.startsWith("-") || filter != null) {
+        System.err.println("usage: BenchRunner [--quick] [REGEX]");
+        System.exit(2);
+      } else {
+        filter = a;
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    lines.addAll(runJmh(filter, quick));
+    if (filter == null || Pattern.compile(filter).matcher(HeapPerTask.class.getSimpleName()).find()) {
+      lines.addAll(runHeap(quick));
+    }
+    System.out.println();
+    System.out.println("jdask overhead (" + Runtime.getRuntime().availableProcessors() + " cores, Java "
+        + Runtime.version() + (quick ? ", --quick" : "") + ")");
+    if (lines.isEmpty()) {
+      System.out.println("  nothing matched '" + filter + "'");
+    }
+    lines.forEach(l -> System.out.println("  " + l));
+  }
+
+  private static List<String> runJmh(String filter, boolean quick) throws RunnerException {
+    Options options =
+        new OptionsBuilder()
+            .include(filter == null ? Pattern.quote(BenchRunner.class.getPackageName() + ".") : filter)
+            .forks(1)
+            .warmupIterations(quick ? 1 : 3)
+            .warmupTime(TimeValue.seconds(1))
+            .measurementIterations(quick ? 2 : 5)
+            .measurementTime(TimeValue.seconds(1))
+            .jvmArgsAppend(FORK_JVM_ARGS)
+            .shouldFailOnError(true)
+            .build();
+    Collection<RunResult> results;
+    try {
+      results = new Runner(options).run();
+    } catch (NoBenchmarksException e) {
+      return List.of(); // the filter selected only HeapPerTask, or nothing
+    }
+    List<String> lines = new ArrayList<>();
+    for (RunResult r : results) {
+      lines.add(describe(r));
+    }
+    return lines;
+  }
+
+  /** One line for one JMH result: time per task, from time per operation. */
+  private static String describe(RunResult r) {
+    String benchmark = r.getParams().getBenchmark();
+    String cls = benchmark.substring(0, benchmark.lastIndexOf('.'));
+    String method = benchmark.substring(cls.length() + 1);
+    cls = cls.substring(cls.lastIndexOf('.') + 1);
+    Result<?> result = r.getPrimaryResult();
+    double opUs = toMicros(result.getScore(), result.getScoreUnit());
+    double errUs = toMicros(result.getScoreError(), result.getScoreUnit());
+    switch (cls) {
+      case "TreeSumBenchmark" -> {
+        String sched = r.getParams().getParam("scheduler");
+        int tasks = TreeSumBenchmark.TASKS;
+        String line = perTaskUs("tree100k." + sched + "." + method + ".perTask", opUs, errUs, tasks, "compute");
+        return sched.equals("threads2") ? line + target(opUs / tasks, TREE_TARGET_US, "us") : line;
+      }
+      case "ChainBenchmark" -> {
+        String fuse = Boolean.parseBoolean(r.getParams().getParam("fuse")) ? "fuseOn" : "fuseOff";
+        String label = "chain10k." + r.getParams().getParam("scheduler") + "." + fuse + ".perTask";
+        return perTaskUs(label, opUs, errUs, ChainBenchmark.LENGTH, "compute");
+      }
+      case "BuildBenchmark" -> {
+        int tasks = BuildBenchmark.TASKS;
+        return String.format(Locale.ROOT, "%-44s %8.1f ns/task  (%s, %,d tasks; %.1f ms per %s)",
+            "build100k." + method + ".perTask", opUs * 1e3 / tasks, error(errUs * 1e3 / tasks, 1), tasks,
+            opUs / 1e3, method.equals("lower") ? "lowering" : "build");
+      }
+      default -> {
+        return String.format(Locale.ROOT, "%-44s %10.3f %s", benchmark, result.getScore(), result.getScoreUnit());
+      }
+    }
+  }
+
+  private static String perTaskUs(String label, double opUs, double errUs, int tasks, String op) {
+    return String.format(Locale.ROOT, "%-44s %8.3f us/task  (%s, %,d tasks; %.1f ms per %s)",
+        label, opUs / tasks, error(errUs / tasks, 3), tasks, opUs / 1e3, op);
+  }
+
+  /** JMH's 99.9% confidence half-width; it has none for fewer than three iterations (--quick). */
+  private static String error(double err, int decimals) {
+    return Double.isNaN(err) ? "±n/a" : String.format(Locale.ROOT, "±%." + decimals + "f", err);
+  }
+
+  private static List<String> runHeap(boolean quick) {
+    List<String> lines = new ArrayList<>();
+    int tasks = HeapPerTask.TASKS;
+    HeapPerTask.Stat delayed = HeapPerTask.delayedBytesPerTask();
+    lines.add(bytesLine("heap1m.delayed.perTask", delayed, tasks));
+    HeapPerTask.Stat task = HeapPerTask.taskBytesPerTask();
+    lines.add(bytesLine("heap1m.task.perTask", task, tasks));
+    HeapPerTask.Stat ms = HeapPerTask.computeMillisThreads2(quick ? 1 : 3, quick ? 3 : 5);
+    lines.add(String.format(Locale.ROOT,
+        "%-44s %8.3f us/task  (%.0f ms per compute, median; range %.0f-%.0f ms, %,d tasks)",
+        "compute1m.threads2.perTask", ms.median() * 1e3 / tasks, ms.median(), ms.min(), ms.max(), tasks));
+    return lines;
+  }
+
+  private static String bytesLine(String label, HeapPerTask.Stat s, int tasks) {
+    return String.format(Locale.ROOT, "%-44s %8.1f bytes/task  (median; range %.1f-%.1f, %,d tasks)",
+        label, s.median(), s.min(), s.max(), tasks) + target(s.median(), HEAP_TARGET_BYTES, "bytes");
+  }
+
+  private static String target(double value, double limit, String unit) {
+    return value < limit
+        ? String.format(Locale.ROOT, "  [target < %s %s: met]", fmt(limit), unit)
+        : String.format(Locale.ROOT, "  [target < %s %s: MISSED by %.0f%%]", fmt(limit), unit, 100 * (value / limit - 1));
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+  }
+
+  private static double toMicros(double value, String unit) {
+    return switch (unit) {
+      case "ns/op" -> value / 1e3;
+      case "us/op" -> value;
+      case "ms/op" -> value * 1e3;
+      case "s/op" -> value * 1e6;
+      default -> throw new IllegalStateException("unexpected JMH unit " + unit);
+    };
+  }
+}
