@@ -16,7 +16,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs jdask's overhead benchmarks and prints one line per figure, per task: {@link
- * TreeSumBenchmark}, {@link ChainBenchmark}, {@link BuildBenchmark} through JMH (one fork each),
+ * TreeSumBenchmark}, {@link EventOverheadBenchmark}, {@link ChainBenchmark}, {@link BuildBenchmark} through JMH (one fork each),
  * then {@link HeapPerTask} in this JVM. After {@code mvn -q -B -DskipTests package -pl benchmarks
  * -am} from the repository root:
  *
@@ -45,6 +45,7 @@ public final class BenchRunner {
 
   static final double TREE_TARGET_US = 5.0;
   static final double HEAP_TARGET_BYTES = 300.0;
+  static final double EVENTS_TARGET_PCT = 5.0;
 
   private BenchRunner() {}
 
@@ -94,8 +95,23 @@ public final class BenchRunner {
       return List.of(); // the filter selected only HeapPerTask, or nothing
     }
     List<String> lines = new ArrayList<>();
+    double eventsOff = Double.NaN;
+    double eventsOn = Double.NaN;
     for (RunResult r : results) {
       lines.add(describe(r));
+      if (r.getParams().getBenchmark().endsWith("EventOverheadBenchmark.compute")) {
+        double us = toMicros(r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit());
+        if (r.getParams().getParam("events").equals("on")) {
+          eventsOn = us;
+        } else {
+          eventsOff = us;
+        }
+      }
+    }
+    if (!Double.isNaN(eventsOff) && !Double.isNaN(eventsOn)) {
+      double pct = 100 * (eventsOn / eventsOff - 1);
+      lines.add(String.format(Locale.ROOT, "%-44s %+8.1f %%        (listener on vs off, same graph)",
+          "events.threads2.overhead", pct) + target(pct, EVENTS_TARGET_PCT, "%"));
     }
     return lines;
   }
@@ -115,6 +131,10 @@ public final class BenchRunner {
         int tasks = TreeSumBenchmark.TASKS;
         String line = perTaskUs("tree100k." + sched + "." + method + ".perTask", opUs, errUs, tasks, "compute");
         return sched.equals("threads2") ? line + target(opUs / tasks, TREE_TARGET_US, "us") : line;
+      }
+      case "EventOverheadBenchmark" -> {
+        String label = "events.threads2." + r.getParams().getParam("events") + ".perTask";
+        return perTaskUs(label, opUs, errUs, TreeSumBenchmark.TASKS, "compute");
       }
       case "ChainBenchmark" -> {
         String fuse = Boolean.parseBoolean(r.getParams().getParam("fuse")) ? "fuseOn" : "fuseOff";

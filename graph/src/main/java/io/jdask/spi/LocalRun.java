@@ -350,14 +350,15 @@ public final class LocalRun {
         return -1;
       }
       results[node] = r;
+      long end = 0L;
       if (observed) {
-        publishTask(node, start, EventClock.epochNanos(), TaskEvent.State.FINISHED, null);
+        end = EventClock.epochNanos();
+        publishTask(node, start, end, TaskEvent.State.FINISHED, null);
       }
       if (prev >= 0) {
         results[prev] = null; // a fused member's only dependent has run
         if (observed) {
-          long now = EventClock.epochNanos();
-          publishTask(prev, now, now, TaskEvent.State.RELEASED, null);
+          publishTask(prev, end, end, TaskEvent.State.RELEASED, null);
         }
       }
       int next = plan.next(node);
@@ -372,12 +373,15 @@ public final class LocalRun {
   /** Records a finished unit. Locked. */
   private void complete(int head, int tail) {
     unitsLeft--;
+    long now = 0L;
     for (int k = 0, c = plan.depCount(head); k < c; k++) {
       int d = plan.dep(head, k);
       if (--refs[d] == 0 && !plan.isOutput(d)) {
         results[d] = null;
         if (observed) {
-          long now = EventClock.epochNanos();
+          if (now == 0L) {
+            now = EventClock.epochNanos();
+          }
           publishTask(d, now, now, TaskEvent.State.RELEASED, null);
         }
       }
@@ -421,7 +425,7 @@ public final class LocalRun {
 
   private void publishTask(int node, long start, long end, TaskEvent.State state, String error) {
     TaskEvents.publish(
-        new TaskEvent(runId, plan.key(node), plan.group(node), worker,
-            Thread.currentThread().getName(), start, end, state, -1L, error));
+        new TaskEvent(runId, plan.task(node), worker, Thread.currentThread().getName(), start, end,
+            state, -1L, error));
   }
 }
