@@ -29,7 +29,7 @@ import java.util.Map;
 final class Lowering {
   static final int GRAY = -1; // on the traversal stack
 
-  private final IdentityIndex index;
+  private final TaskIndex index;
   private final Map<String, Integer> byKey = new HashMap<>();
   private Task[] tasks;
   private int n;
@@ -43,11 +43,16 @@ final class Lowering {
   private Task[] stack = new Task[64];
   private int[] cursorArg = new int[64];
   private int[] cursorLeaf = new int[64];
+  private int[] scratchBase = new int[64];
   private int sp;
+  // One entry per dependency reference of the frames on the stack, in argument order: the
+  // node it resolved to, or Plan.INLINE for data. Frames nest, so one stack serves them all,
+  // and finishing a node needs no second lookup of its dependencies.
+  private final IntList scratch = new IntList(256);
 
   Lowering(int expectedSize) {
     int cap = Math.max(16, expectedSize);
-    index = new IdentityIndex(cap);
+    index = new TaskIndex(cap);
     tasks = new Task[cap];
     argStart = new IntList(cap + 1);
     argSource = new IntList(cap * 2);
@@ -81,25 +86,32 @@ final class Lowering {
       return known;
     }
     push(root);
-    while (sp > 0) {
-      Task next = nextUnvisitedDependency(sp - 1);
-      if (next == null) {
-        finish(stack[--sp]);
-        stack[sp] = null;
-      } else {
+    while (true) {
+      int f = sp - 1;
+      Task next = advance(f);
+      if (next != null) {
         push(next);
+        continue;
       }
+      int node = finish(stack[f], scratchBase[f]);
+      stack[--sp] = null;
+      if (sp == 0) {
+        return node;
+      }
+      scratch.add(node); // the parent's pending reference
     }
-    return lookup(root);
   }
 
-  /** Advances the cursor of stack frame {@code f}; returns a dependency still to visit. */
-  private Task nextUnvisitedDependency(int f) {
+  /**
+   * Advances the cursor of stack frame {@code f}, recording resolved references on the scratch
+   * stack; returns the first dependency not visited yet, or null when all are resolved.
+   */
+  private Task advance(int f) {
     Task t = stack[f];
     int argc = t.argCount();
     while (cursorArg[f] < argc) {
       Object a = t.arg(cursorArg[f]);
-      Object ref = null;
+      Object ref;
       if (a instanceof NestedArg nested) {
         Object[] leaves = nested.leaves();
         if (cursorLeaf[f] < leaves.length) {
@@ -111,31 +123,31 @@ final class Lowering {
         }
       } else {
         cursorArg[f]++;
-        if (a instanceof Task || a instanceof KeyRef) {
-          ref = a;
+        if (!(a instanceof Task || a instanceof KeyRef)) {
+          continue;
         }
-      }
-      if (ref == null) {
-        continue;
+        ref = a;
       }
       Task d = t.resolve(ref);
       if (d.isData()) {
+        scratch.add(Plan.INLINE);
         continue;
       }
       int state = lookup(d);
       if (state == GRAY) {
         throw new IllegalArgumentException("the graph has a cycle: " + describeCycle(d));
       }
-      if (state == IdentityIndex.ABSENT) {
+      if (state == TaskIndex.ABSENT) {
         return d;
       }
+      scratch.add(state);
     }
     return null;
   }
 
   private int lookup(Task t) {
     int i = index.get(t);
-    if (i != IdentityIndex.ABSENT || !t.hasExplicitKey()) {
+    if (i != TaskIndex.ABSENT || !t.hasExplicitKey()) {
       return i;
     }
     Integer k = byKey.get(t.key());
@@ -143,7 +155,7 @@ final class Lowering {
       index.put(t, k);
       return k;
     }
-    return IdentityIndex.ABSENT;
+    return TaskIndex.ABSENT;
   }
 
   private void push(Task t) {
@@ -152,15 +164,18 @@ final class Lowering {
       stack = Arrays.copyOf(stack, cap);
       cursorArg = Arrays.copyOf(cursorArg, cap);
       cursorLeaf = Arrays.copyOf(cursorLeaf, cap);
+      scratchBase = Arrays.copyOf(scratchBase, cap);
     }
     index.put(t, GRAY);
     stack[sp] = t;
     cursorArg[sp] = 0;
     cursorLeaf[sp] = 0;
+    scratchBase[sp] = scratch.size();
     sp++;
   }
 
-  private void finish(Task t) {
+  /** Numbers a task whose dependencies are all numbered; its references are on the scratch stack from {@code base}. */
+  private int finish(Task t, int base) {
     int node = n++;
     if (node == tasks.length) {
       tasks = Arrays.copyOf(tasks, node * 2);
@@ -173,23 +188,19 @@ final class Lowering {
     }
     argStart.add(argSource.size());
     depStart.add(deps.size());
+    int s = base;
     for (int j = 0; j < t.argCount(); j++) {
       Object a = t.arg(j);
       if (a instanceof Task || a instanceof KeyRef) {
-        Task d = t.resolve(a);
-        if (d.isData()) {
-          argSource.add(Plan.INLINE);
-        } else {
-          int di = lookup(d);
-          argSource.add(di);
-          addDep(node, di);
+        int src = scratch.get(s++);
+        argSource.add(src);
+        if (src >= 0) {
+          addDep(node, src);
         }
       } else if (a instanceof NestedArg nested) {
-        Object[] leaves = nested.leaves();
-        int[] li = new int[leaves.length];
-        for (int k = 0; k < leaves.length; k++) {
-          Task d = t.resolve(leaves[k]);
-          li[k] = d.isData() ? Plan.INLINE : lookup(d);
+        int[] li = new int[nested.leaves().length];
+        for (int k = 0; k < li.length; k++) {
+          li[k] = scratch.get(s++);
           if (li[k] >= 0) {
             addDep(node, li[k]);
           }
@@ -200,6 +211,8 @@ final class Lowering {
         argSource.add(Plan.CONST);
       }
     }
+    scratch.truncate(base);
+    return node;
   }
 
   private void addDep(int node, int d) {

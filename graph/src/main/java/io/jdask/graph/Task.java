@@ -152,6 +152,16 @@ public final class Task {
     return args[i];
   }
 
+  /**
+   * A well-mixed hash for {@link TaskIndex}: from the token, or from the key string (whose hash
+   * the String caches) when the key was given.
+   */
+  int indexHash() {
+    long x = id == EXPLICIT_KEY ? name.hashCode() : id;
+    x *= 0x9E3779B97F4A7C15L;
+    return (int) (x ^ (x >>> 32));
+  }
+
   boolean hasExplicitKey() {
     return id == EXPLICIT_KEY;
   }
