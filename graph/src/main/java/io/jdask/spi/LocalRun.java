@@ -74,7 +74,11 @@ public final class LocalRun {
   private int unitsLeft;
   private boolean stopped;
   private boolean cancelled;
-  private TaskFailedException failure;
+  // What stopped the run, recorded by the thread that saw it; the exception is made on the
+  // caller's thread, so its stack trace leads to the compute() call and its cause to the task.
+  private String failedKey;
+  private String failedWhere;
+  private Throwable failedCause;
 
   private LocalRun(Plan plan, Executor executor, int parallelism, String backend, String worker) {
     this.plan = plan;
@@ -201,8 +205,11 @@ public final class LocalRun {
   private void finishOrThrow() {
     lock.lock();
     try {
-      if (failure != null) {
-        throw failure;
+      if (failedKey != null) {
+        throw new TaskFailedException(failedKey, failedWhere, failedCause);
+      }
+      if (failedCause != null) {
+        throw new IllegalStateException(failedCause.getMessage(), failedCause);
       }
       if (cancelled) {
         Thread.currentThread().interrupt();
@@ -263,8 +270,8 @@ public final class LocalRun {
           retire(slot);
           if (!stopped) {
             stopped = true;
-            failure = new TaskFailedException("(scheduler)", backend,
-                new IllegalStateException("the executor rejected jdask's work; is it shut down?", e));
+            failedCause = new RejectedExecutionException(
+                backend + " rejected jdask's work; is the executor shut down?", e);
             ended.signalAll();
           }
         } finally {
@@ -411,8 +418,9 @@ public final class LocalRun {
       byCancel = cancelled;
       if (!stopped) {
         stopped = true;
-        failure =
-            new TaskFailedException(plan.key(node), worker + "/" + Thread.currentThread().getName(), e);
+        failedKey = plan.key(node);
+        failedWhere = worker + "/" + Thread.currentThread().getName();
+        failedCause = e;
         ended.signalAll();
       }
     } finally {
