@@ -62,6 +62,16 @@ public final class TaskEvents {
     }
   }
 
+  public static void publish(WorkerEvent event) {
+    for (TaskListener l : listeners) {
+      try {
+        l.onWorker(event);
+      } catch (RuntimeException e) {
+        log.warn("worker event listener {} failed on {}", l, event.worker(), e);
+      }
+    }
+  }
+
   public static void publish(RunEvent event) {
     for (TaskListener l : listeners) {
       try {

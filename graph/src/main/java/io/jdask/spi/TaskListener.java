@@ -9,4 +9,6 @@ public interface TaskListener {
   default void onTask(TaskEvent event) {}
 
   default void onRun(RunEvent event) {}
+
+  default void onWorker(WorkerEvent event) {}
 }
