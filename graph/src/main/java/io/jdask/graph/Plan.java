@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * A graph lowered for execution: nodes numbered 0…n-1 in a topological order that is also
@@ -226,8 +227,68 @@ public final class Plan {
     return nested.resolve(values);
   }
 
+  /**
+   * The node's arguments for running in another JVM: each dependency replaced by
+   * {@code ref.apply(dependency)} (inside nested collections too), data inlined, constants as
+   * they are. {@code kinds[k]} receives what argument {@code k} is: {@link #ARG_CONSTANT},
+   * {@link #ARG_REFERENCE}, or {@link #ARG_NESTED} (a list, set or map holding references).
+   */
+  public Object[] portableArgs(int node, IntFunction<Object> ref, byte[] kinds) {
+    Task t = tasks[node];
+    int s = argStart[node];
+    int argc = argStart[node + 1] - s;
+    Object[] args = new Object[argc];
+    for (int k = 0; k < argc; k++) {
+      int src = argSource[s + k];
+      if (src >= 0) {
+        args[k] = ref.apply(src);
+        kinds[k] = ARG_REFERENCE;
+      } else if (src == CONST) {
+        args[k] = t.arg(k);
+        kinds[k] = ARG_CONSTANT;
+      } else if (src == INLINE) {
+        args[k] = t.resolve(t.arg(k)).value();
+        kinds[k] = ARG_CONSTANT;
+      } else {
+        NestedArg nested = (NestedArg) t.arg(k);
+        int[] leafNodes = nestedLeaves.get(nestedKey(node, k));
+        Object[] leaves = nested.leaves();
+        Object[] values = new Object[leafNodes.length];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = leafNodes[i] >= 0 ? ref.apply(leafNodes[i]) : t.resolve(leaves[i]).value();
+        }
+        args[k] = nested.resolve(values);
+        kinds[k] = ARG_NESTED;
+      }
+    }
+    return args;
+  }
+
+  /** The number of arguments of a node (0 for data). */
+  public int argCount(int node) {
+    return argStart[node + 1] - argStart[node];
+  }
+
+  /** {@link #portableArgs} kind: a constant. */
+  public static final byte ARG_CONSTANT = 0;
+  /** {@link #portableArgs} kind: a reference to a dependency's result. */
+  public static final byte ARG_REFERENCE = 1;
+  /** {@link #portableArgs} kind: an ArrayList, LinkedHashSet or LinkedHashMap holding references. */
+  public static final byte ARG_NESTED = 2;
+
   static long nestedKey(int node, int arg) {
     return ((long) node << 32) | (arg & 0xffffffffL);
+  }
+
+  /** The number of tasks per group, data outputs excepted (for progress displays). */
+  public Map<String, Integer> tasksPerGroup() {
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    for (Task t : tasks) {
+      if (!t.isData()) {
+        counts.merge(t.group(), 1, Integer::sum);
+      }
+    }
+    return counts;
   }
 
   /** The keys of the nodes, in priority order (for diagnostics and tests). */

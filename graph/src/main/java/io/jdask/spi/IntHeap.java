@@ -3,22 +3,22 @@ package io.jdask.spi;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of ints. Plan nodes are numbered in priority order, so the node number is
- * its own priority and the ready queue compares plain ints.
+ * A binary min-heap of ints: the ready queue of every scheduler. Plan nodes are numbered in
+ * priority order, so the node number is its own priority and the queue compares plain ints.
  */
-final class IntHeap {
+public final class IntHeap {
   private int[] heap;
   private int size;
 
-  IntHeap(int capacity) {
+  public IntHeap(int capacity) {
     heap = new int[Math.max(8, capacity)];
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
-  void add(int v) {
+  public void add(int v) {
     if (size == heap.length) {
       heap = Arrays.copyOf(heap, size * 2);
     }
@@ -35,8 +35,13 @@ final class IntHeap {
     heap[i] = v;
   }
 
+  /** Removes everything. */
+  public void clear() {
+    size = 0;
+  }
+
   /** Removes and returns the smallest value, or -1 when empty. */
-  int poll() {
+  public int poll() {
     if (size == 0) {
       return -1;
     }

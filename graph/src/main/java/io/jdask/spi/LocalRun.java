@@ -3,7 +3,6 @@ package io.jdask.spi;
 import io.jdask.TaskFailedException;
 import io.jdask.graph.Plan;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -53,6 +52,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class LocalRun {
   private static final ThreadLocal<LocalRun> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<Boolean> REMOTE_TASK = new ThreadLocal<>();
 
   private final Plan plan;
   private final Executor executor; // null: the calling thread runs everything
@@ -124,14 +124,30 @@ public final class LocalRun {
 
   /** True on a thread that is running a task of some computation (nested compute detection). */
   public static boolean insideTask() {
-    return CURRENT.get() != null;
+    return CURRENT.get() != null || REMOTE_TASK.get() != null;
+  }
+
+  /**
+   * Applies a task's function the way a worker of another backend runs it: a {@code compute()}
+   * inside it then runs on SYNC in that thread, as it does under this class's runners.
+   */
+  public static Object applyAsTask(io.jdask.graph.TaskFunction fn, Object[] args) throws Exception {
+    boolean outer = REMOTE_TASK.get() != null;
+    REMOTE_TASK.set(Boolean.TRUE);
+    try {
+      return fn.apply(args);
+    } finally {
+      if (!outer) {
+        REMOTE_TASK.remove();
+      }
+    }
   }
 
   private List<Object> run() {
     long startNanos = EventClock.epochNanos();
     if (observed) {
       TaskEvents.publish(
-          new RunEvent(runId, RunEvent.Kind.STARTED, backend, plan.taskCount(), groupCounts(), startNanos, null));
+          new RunEvent(runId, RunEvent.Kind.STARTED, backend, plan.taskCount(), plan.tasksPerGroup(), startNanos, null));
     }
     try {
       if (unitsLeft > 0) {
@@ -159,16 +175,6 @@ public final class LocalRun {
           new RunEvent(runId, kind, backend, plan.taskCount(), Map.of(), EventClock.epochNanos(),
               error == null ? null : error.toString()));
     }
-  }
-
-  private Map<String, Integer> groupCounts() {
-    Map<String, Integer> counts = new HashMap<>();
-    for (int i = 0; i < plan.size(); i++) {
-      if (!plan.task(i).isData()) {
-        counts.merge(plan.group(i), 1, Integer::sum);
-      }
-    }
-    return counts;
   }
 
   private void runOnCaller() {
