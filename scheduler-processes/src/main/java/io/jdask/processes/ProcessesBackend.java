@@ -272,7 +272,7 @@ public final class ProcessesBackend implements Backend {
         }
       }
     } catch (IOException e) {
-      workerLost(w, e.getMessage());
+      workerLost(w, e instanceof java.io.EOFException ? "its connection closed" : e.toString());
     }
   }
 
