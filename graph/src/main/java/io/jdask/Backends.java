@@ -54,9 +54,10 @@ final class Backends {
 
   /** The backend for a computation started on this thread now. */
   static Backend current() {
-    if (LocalRun.insideTask()) {
+    if (LocalRun.insideTask() && Config.scoped() == null) {
       // A compute() inside a running task runs where it is: waiting for a pool from one of that
-      // pool's own threads could deadlock it.
+      // pool's own threads could deadlock it. A scope opened inside the task is an explicit
+      // request for another backend (one pool per kind of task) and is honoured.
       return SyncBackend.INSTANCE;
     }
     Config.Choice c = Config.current();

@@ -136,6 +136,11 @@ public final class Config {
     return scoped != null ? scoped : global;
   }
 
+  /** The scope open on this thread, or null. */
+  static Choice scoped() {
+    return SCOPED.get();
+  }
+
   static void useSources(ConfigSources s) {
     sources = s;
   }
