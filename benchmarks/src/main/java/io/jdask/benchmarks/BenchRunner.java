@@ -46,6 +46,8 @@ public final class BenchRunner {
   static final double TREE_TARGET_US = 5.0;
   static final double HEAP_TARGET_BYTES = 300.0;
   static final double EVENTS_TARGET_PCT = 5.0;
+  static final double PROCESSES_TARGET_US = 50.0;
+  static final double SPEEDUP_TARGET = 1.8;
 
   private BenchRunner() {}
 
@@ -66,6 +68,11 @@ public final class BenchRunner {
     lines.addAll(runJmh(filter, quick));
     if (filter == null || Pattern.compile(filter).matcher(HeapPerTask.class.getSimpleName()).find()) {
       lines.addAll(runHeap(quick));
+    }
+    if (filter == null || Pattern.compile(filter).matcher(WorkerStart.class.getSimpleName()).find()) {
+      WorkerStart.Stat st = WorkerStart.measure(quick ? 2 : 5);
+      lines.add(String.format(Locale.ROOT, "%-44s %8.0f ms  (first compute on a fresh PROCESSES(2), median; range %.0f-%.0f ms)",
+          "processes.workerStart", st.median(), st.min(), st.max()));
     }
     System.out.println();
     System.out.println("jdask overhead (" + Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -108,6 +115,24 @@ public final class BenchRunner {
         }
       }
     }
+    double cpuSync = Double.NaN;
+    double cpuProcesses = Double.NaN;
+    for (RunResult r : results) {
+      if (r.getParams().getBenchmark().endsWith("ProcessesBenchmark.cpuBoundTasks")) {
+        double us = toMicros(r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit());
+        if (r.getParams().getParam("scheduler").equals("sync")) {
+          cpuSync = us;
+        } else {
+          cpuProcesses = us;
+        }
+      }
+    }
+    if (!Double.isNaN(cpuSync) && !Double.isNaN(cpuProcesses)) {
+      double speedup = cpuSync / cpuProcesses;
+      lines.add(String.format(Locale.ROOT, "%-44s %8.2f x         (SYNC / PROCESSES(2), 200 tasks of ~10 ms)",
+          "processes.cpu200.speedup", speedup)
+          + (speedup >= SPEEDUP_TARGET ? "  [target >= 1.8 x: met]" : "  [target >= 1.8 x: MISSED]"));
+    }
     if (!Double.isNaN(eventsOff) && !Double.isNaN(eventsOn)) {
       double pct = 100 * (eventsOn / eventsOff - 1);
       lines.add(String.format(Locale.ROOT, "%-44s %+8.1f %%        (listener on vs off, same graph)",
@@ -135,6 +160,16 @@ public final class BenchRunner {
       case "EventOverheadBenchmark" -> {
         String label = "events.threads2." + r.getParams().getParam("events") + ".perTask";
         return perTaskUs(label, opUs, errUs, TreeSumBenchmark.TASKS, "compute");
+      }
+      case "ProcessesBenchmark" -> {
+        String sched = r.getParams().getParam("scheduler");
+        if (method.equals("trivialTasks")) {
+          String line = perTaskUs("processes.trivial10k." + sched + ".perTask", opUs, errUs,
+              ProcessesBenchmark.TRIVIAL, "compute");
+          return sched.equals("processes2") ? line + target(opUs / ProcessesBenchmark.TRIVIAL, PROCESSES_TARGET_US, "us") : line;
+        }
+        return String.format(Locale.ROOT, "%-44s %8.1f ms/compute  (%s, %d tasks of ~10 ms)",
+            "processes.cpu200." + sched, opUs / 1e3, error(errUs / 1e3, 1), ProcessesBenchmark.CPU_TASKS);
       }
       case "ChainBenchmark" -> {
         String fuse = Boolean.parseBoolean(r.getParams().getParam("fuse")) ? "fuseOn" : "fuseOff";

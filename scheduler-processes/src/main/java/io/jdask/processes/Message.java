@@ -52,6 +52,9 @@ sealed interface Message extends Serializable {
   record NodeFailed(long runId, int head, int node, String thread, long startNanos, long endNanos,
       Throwable error) implements Message {}
 
+  /** Several reports in one frame: a worker sends what queued up while it was writing. */
+  record Batch(List<Message> messages) implements Message {}
+
   /** Memory and load, once a second. */
   record Heartbeat(int threads, int tasksRunning, long heapUsed, long heapMax, double cpuLoad)
       implements Message {}

@@ -34,7 +34,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  *
  * A ready unit goes to the worker, among those with a free slot, that holds the most bytes of
  * its inputs (ties: the least busy); inputs elsewhere move worker to worker. A worker has
- * {@code threads × (1 + prefetch)} slots, so short tasks travel in batches.
+ * {@code threads × (1 + queued)} slots, where {@code queued} grows as tasks get shorter (enough
+ * queued work for about {@link #QUEUE_NANOS} per thread, at least {@code processes.prefetch},
+ * at most {@link #MAX_QUEUED}): short tasks then travel in batches, while long ones are not
+ * hoarded by one worker. Reports are handled in bursts: everything that arrived is recorded
+ * before the next dispatch, so one Execute carries many units.
  *
  * <h2>Recovery</h2>
  *
@@ -47,6 +51,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class ProcessRun {
   /** Deaths a unit may witness; the third fails the computation (like Dask's allowed-failures). */
   static final int MAX_DEATHS = 3;
+  /** Work to queue per worker thread: a few round trips of loopback latency on a busy machine. */
+  static final long QUEUE_NANOS = 5_000_000L;
+  /** Most units queued per worker thread, however short they are. */
+  static final int MAX_QUEUED = 512;
+  /**
+   * Result bytes a thread's queue may produce ahead of their consumers: deep queues of tasks with
+   * large results would make results faster than the reduction above them frees them.
+   */
+  static final long QUEUE_BYTES = 4L << 20;
 
   private static final byte WAITING = 0;
   private static final byte READY = 1;
@@ -71,7 +84,6 @@ final class ProcessRun {
   private final byte[] state;
   private final int[] waiting;
   private final int[] runningOn;
-  private final boolean[] started;
   private final int[] deaths;
   private final int[] holder;
   private final long[] size;
@@ -82,6 +94,13 @@ final class ProcessRun {
   private final IntHeap ready;
   private final Map<Integer, WorkerProcess> workers = new LinkedHashMap<>();
   private final Map<Integer, Integer> inFlight = new HashMap<>();
+  // Per worker, its units in dispatch order. A worker runs them first come, first served, so
+  // when it dies the first `threads` of them are the ones that were running.
+  private final Map<Integer, java.util.LinkedHashSet<Integer>> dispatched = new HashMap<>();
+  // Per task group (as Dask keeps per key prefix): moving averages of run time and result size.
+  private final int[] groupOf; // per unit head
+  private final double[] meanUnitNanos;
+  private final double[] meanResultBytes;
   private int unitsLeft;
 
   ProcessRun(ProcessesBackend backend, Plan plan) {
@@ -91,7 +110,6 @@ final class ProcessRun {
     state = new byte[n];
     waiting = new int[n];
     runningOn = new int[n];
-    started = new boolean[n];
     deaths = new int[n];
     holder = new int[n];
     size = new long[n];
@@ -108,10 +126,26 @@ final class ProcessRun {
         }
       }
     }
-    for (WorkerProcess w : backend.workers()) {
-      workers.put(w.id, w);
-      inFlight.put(w.id, 0);
+    groupOf = new int[n];
+    Map<String, Integer> groups = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (plan.isHead(i)) {
+        groupOf[i] = groups.computeIfAbsent(plan.group(i), g -> groups.size());
+      }
     }
+    meanUnitNanos = new double[groups.size()];
+    meanResultBytes = new double[groups.size()];
+    Arrays.fill(meanUnitNanos, -1);
+    Arrays.fill(meanResultBytes, -1);
+    for (WorkerProcess w : backend.workers()) {
+      join(w);
+    }
+  }
+
+  private void join(WorkerProcess w) {
+    workers.put(w.id, w);
+    inFlight.put(w.id, 0);
+    dispatched.put(w.id, new java.util.LinkedHashSet<>());
   }
 
   long runId() {
@@ -137,15 +171,18 @@ final class ProcessRun {
       initialise();
       while (unitsLeft > 0) {
         dispatch();
-        Object event;
+        List<Object> events = new ArrayList<>();
         try {
-          event = inbox.take();
+          events.add(inbox.take());
         } catch (InterruptedException e) {
           cancel();
           Thread.currentThread().interrupt();
           throw new CancellationException("computation cancelled: the calling thread was interrupted");
         }
-        handle(event);
+        inbox.drainTo(events);
+        for (Object event : events) {
+          handle(event);
+        }
       }
     } catch (RuntimeException | Error e) {
       for (WorkerProcess w : workers.values()) {
@@ -207,8 +244,8 @@ final class ProcessRun {
       }
       state[head] = RUNNING;
       runningOn[head] = w.id;
-      started[head] = false;
       inFlight.merge(w.id, 1, Integer::sum);
+      dispatched.get(w.id).add(head);
       batches.computeIfAbsent(w, x -> new ArrayList<>()).add(unitSpec(head, w));
     }
     for (Map.Entry<WorkerProcess, List<Message.Unit>> b : batches.entrySet()) {
@@ -227,9 +264,16 @@ final class ProcessRun {
     WorkerProcess best = null;
     long bestBytes = -1;
     int bestLoad = Integer.MAX_VALUE;
+    int queued = backend.settings().prefetch();
+    int g = groupOf[head];
+    if (meanUnitNanos[g] > 0) {
+      double byTime = QUEUE_NANOS / Math.max(1.0, meanUnitNanos[g]);
+      double byBytes = QUEUE_BYTES / Math.max(1.0, meanResultBytes[g]);
+      queued = (int) Math.max(queued, Math.min(MAX_QUEUED, Math.min(byTime, byBytes)));
+    }
     for (WorkerProcess w : workers.values()) {
       int load = inFlight.getOrDefault(w.id, 0);
-      if (load >= w.threads * (1 + backend.settings().prefetch())) {
+      if (load >= w.threads * (1 + queued)) {
         continue;
       }
       long b = bytes.getOrDefault(w.id, 0L);
@@ -325,8 +369,7 @@ final class ProcessRun {
 
   private void handle(Object event) {
     if (event instanceof WorkerJoined j) {
-      workers.put(j.worker().id, j.worker());
-      inFlight.put(j.worker().id, 0);
+      join(j.worker());
     } else if (event instanceof WorkerFault f) {
       throw new IllegalStateException(f.worker().name() + " sent a message that could not be read: "
           + f.error().getMessage(), f.error());
@@ -338,7 +381,6 @@ final class ProcessRun {
       }
       Message m = f.message();
       if (m instanceof Message.NodeStarted s) {
-        started[headOf[s.node()]] = true;
         if (observed) {
           publish(s.node(), f.worker(), s.thread(), s.startNanos(), s.startNanos(), TaskEvent.State.STARTED, -1, null);
         }
@@ -356,7 +398,12 @@ final class ProcessRun {
       return; // stale: the unit was moved after a worker died
     }
     inFlight.merge(w.id, -1, Integer::sum);
+    dispatched.get(w.id).remove(head);
     int[] nodes = u.nodes();
+    long ran = u.ends()[nodes.length - 1] - u.starts()[0];
+    int g = groupOf[head];
+    meanUnitNanos[g] = meanUnitNanos[g] < 0 ? ran : 0.9 * meanUnitNanos[g] + 0.1 * ran;
+    meanResultBytes[g] = meanResultBytes[g] < 0 ? u.resultBytes() : 0.9 * meanResultBytes[g] + 0.1 * u.resultBytes();
     int tail = nodes[nodes.length - 1];
     holder[tail] = w.id;
     size[tail] = u.resultBytes();
@@ -408,6 +455,7 @@ final class ProcessRun {
       return;
     }
     inFlight.merge(w.id, -1, Integer::sum);
+    dispatched.get(w.id).remove(head);
     if (f.error() instanceof InputUnavailableException) {
       // An input's holder is gone: if the backend has not noticed yet, tell it now; either way
       // recovery puts this unit back once its inputs exist again.
@@ -432,9 +480,12 @@ final class ProcessRun {
       return;
     }
     inFlight.remove(w.id);
-    for (int u = 0; u < n; u++) {
-      if (plan.isHead(u) && state[u] == RUNNING && runningOn[u] == w.id) {
-        if (started[u] && ++deaths[u] >= MAX_DEATHS) {
+    java.util.LinkedHashSet<Integer> order = dispatched.remove(w.id);
+    int position = 0;
+    for (int u : order) {
+      boolean wasRunning = position++ < w.threads;
+      if (state[u] == RUNNING && runningOn[u] == w.id) {
+        if (wasRunning && ++deaths[u] >= MAX_DEATHS) {
           int node = plan.tail(u);
           throw new TaskFailedException(plan.key(u), w.name(), new IllegalStateException(
               "task '" + plan.key(u) + "' was running on " + MAX_DEATHS + " workers when they died (last: "
@@ -442,6 +493,11 @@ final class ProcessRun {
                   + (node != u ? " (fused with '" + plan.key(node) + "')" : "")));
         }
         state[u] = WAITING;
+      }
+    }
+    for (int u = 0; u < n; u++) {
+      if (plan.isHead(u) && state[u] == RUNNING && runningOn[u] == w.id) {
+        state[u] = WAITING; // dispatched but never recorded (e.g. a send that failed)
       }
     }
     for (int i = 0; i < n; i++) {

@@ -258,6 +258,19 @@ public final class ProcessesBackend implements Backend {
           workerLost(w, "unreadable message: " + unreadable.getMessage());
           return;
         }
+        List<Message> messages = msg instanceof Message.Batch b ? b.messages() : List.of((Message) msg);
+        for (Message m : messages) {
+          receive(w, m);
+        }
+      }
+    } catch (IOException e) {
+      workerLost(w, e instanceof java.io.EOFException ? "its connection closed" : e.toString());
+    }
+  }
+
+  private void receive(WorkerProcess w, Message msg) {
+    {
+      {
         if (msg instanceof Message.Heartbeat h) {
           if (TaskEvents.active()) {
             TaskEvents.publish(new WorkerEvent(w.name(), h.threads(), h.tasksRunning(), h.heapUsed(),
@@ -271,8 +284,6 @@ public final class ProcessesBackend implements Backend {
           route(m.runId(), w, m);
         }
       }
-    } catch (IOException e) {
-      workerLost(w, e instanceof java.io.EOFException ? "its connection closed" : e.toString());
     }
   }
 

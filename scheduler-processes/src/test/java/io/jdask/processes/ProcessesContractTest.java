@@ -13,7 +13,8 @@ class ProcessesContractTest extends BackendContract {
 
   @Override
   protected int parallelism() {
-    // Two workers of one thread (two cores), each with 3 units queued beyond the running one.
-    return 2 * (1 + 3);
+    // Two workers of one thread (two cores), each with up to 4 units of 1 MiB results queued
+    // beyond the running one (ProcessRun.QUEUE_BYTES).
+    return 2 * (1 + 4);
   }
 }
