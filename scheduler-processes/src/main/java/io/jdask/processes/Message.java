@@ -52,6 +52,9 @@ sealed interface Message extends Serializable {
   record NodeFailed(long runId, int head, int node, String thread, long startNanos, long endNanos,
       Throwable error) implements Message {}
 
+  /** The worker could not read a message from the client (a class it lacks, a refused class). */
+  record Unreadable(String error) implements Message {}
+
   /** Several reports in one frame: a worker sends what queued up while it was writing. */
   record Batch(List<Message> messages) implements Message {}
 

@@ -173,7 +173,7 @@ public final class ProcessesBackend implements Backend {
     cmd.addAll(settings.jvmOptions());
     cmd.add("-Djdask.local-directory=" + settings.localDirectory());
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(absoluteClassPath(System.getProperty("java.class.path")));
     cmd.add(WorkerMain.class.getName());
     cmd.add(String.valueOf(server.getLocalPort()));
     cmd.add(String.valueOf(id));
@@ -200,6 +200,17 @@ public final class ProcessesBackend implements Backend {
   }
 
   private final Map<Integer, Process> pendingProcesses = new ConcurrentHashMap<>();
+
+  /** Workers run in the scratch directory, so relative class path entries must be made absolute. */
+  static String absoluteClassPath(String classPath) {
+    List<String> entries = new ArrayList<>();
+    for (String e : classPath.split(java.io.File.pathSeparator)) {
+      if (!e.isEmpty()) {
+        entries.add(e.endsWith("*") ? e : Path.of(e).toAbsolutePath().normalize().toString());
+      }
+    }
+    return String.join(java.io.File.pathSeparator, entries);
+  }
 
   private void acceptLoop() {
     while (!closed) {
@@ -282,6 +293,9 @@ public final class ProcessesBackend implements Backend {
           route(m.runId(), w, m);
         } else if (msg instanceof Message.NodeFailed m) {
           route(m.runId(), w, m);
+        } else if (msg instanceof Message.Unreadable u) {
+          log.error("{} could not read a message: {}", w.name(), u.error());
+          runs.values().forEach(r -> r.post(new ProcessRun.WorkerFault(w, new IOException(u.error()))));
         }
       }
     }

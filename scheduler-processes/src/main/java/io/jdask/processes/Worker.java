@@ -102,7 +102,18 @@ final class Worker {
     daemon("jdask-worker-heartbeat", this::heartbeat);
     try {
       while (true) {
-        Object msg = Wire.decode(Wire.readFrame(in), Worker.class.getClassLoader());
+        byte[] frame = Wire.readFrame(in);
+        Object msg;
+        try {
+          msg = Wire.decode(frame, Worker.class.getClassLoader());
+        } catch (IOException | RuntimeException unreadable) {
+          // Say why rather than die: the usual cause is a class missing from this JVM's class path.
+          log.error("worker {}: cannot read a message", id, unreadable);
+          send(new Message.Unreadable(unreadable.toString()
+              + (unreadable.getCause() != null ? " (" + unreadable.getCause() + ")" : "")
+              + "; worker class path: " + System.getProperty("java.class.path")));
+          continue;
+        }
         if (msg instanceof Message.Shutdown) {
           break;
         }
