@@ -25,8 +25,8 @@ public final class CalcMean {
 
   private CalcMean() {}
 
-  /** Mean and (population) standard deviation of one task's draws. */
-  public record Stats(double mean, double std) {}
+  /** Mean and (population) standard deviation of one task's draws; serializable, to leave a worker JVM. */
+  public record Stats(double mean, double std) implements java.io.Serializable {}
 
   /** One task: {@code n} draws from stream {@code stream} of the generator seeded with {@code seed}. */
   public static Stats calcMean(long seed, int stream, int n) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One computation on worker JVMs: the client-side scheduling state, written by one thread (the
@@ -173,7 +174,17 @@ final class ProcessRun {
         dispatch();
         List<Object> events = new ArrayList<>();
         try {
-          events.add(inbox.take());
+          if (workers.isEmpty()) {
+            // Every worker died; replacements are starting. Do not wait forever for them.
+            Object first = inbox.poll(backend.settings().startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (first == null) {
+              throw new IllegalStateException("no worker JVM is running and none started within "
+                  + backend.settings().startTimeout().toSeconds() + " s (see the worker output above)");
+            }
+            events.add(first);
+          } else {
+            events.add(inbox.take());
+          }
         } catch (InterruptedException e) {
           cancel();
           Thread.currentThread().interrupt();
