@@ -149,9 +149,9 @@ final class Worker {
         store.remove(storeKey(r.runId(), node));
       }
     } else if (msg instanceof Message.Forget f) {
+      Set<Thread> ts = running.remove(f.runId());
       if (f.interrupt()) {
         forgotten.add(f.runId());
-        Set<Thread> ts = running.get(f.runId());
         if (ts != null) {
           ts.forEach(Thread::interrupt);
         }
