@@ -63,11 +63,11 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class SerializationBenchmark {
   /** Units in the batched Execute: a worker with 2 threads and the default prefetch gets a few; a wide graph's first dispatch gets many. */
-  static final int BATCH = 64;
+  public static final int BATCH = 64;
   /** Doubles in the large result: 1 MiB. */
   static final int LARGE = 1 << 17;
 
-  @Param({"javaio", "fory", "kryo"})
+  @Param({"javaio", "fory", "foryNoCodegen", "kryo"})
   public String codec;
 
   private Codec c;
@@ -216,7 +216,8 @@ public class SerializationBenchmark {
     static Codec of(String name) {
       return switch (name) {
         case "javaio" -> new JavaIo();
-        case "fory" -> new ForyCodec();
+        case "fory" -> new ForyCodec(true);
+        case "foryNoCodegen" -> new ForyCodec(false);
         case "kryo" -> new KryoCodec();
         default -> throw new IllegalArgumentException(name);
       };
@@ -251,18 +252,25 @@ public class SerializationBenchmark {
    * tracking on (user values may share or cycle, as java.io allows), the schema-consistent mode
    * (client and workers share one classpath). Fory always refuses its own built-in list of gadget
    * classes; the {@link TypeChecker} adds jdask's {@link Wire#DENIED}. A thread-safe instance,
-   * as the client's dispatch thread and the connection readers would share it.
+   * as the client's dispatch thread and the connection readers would share it. With {@code
+   * codegen} false, Fory serialises by reflection instead of compiling a serializer per class at
+   * run time: slower per message, much cheaper for the first message of each class.
    */
   static final class ForyCodec extends Codec {
     static final TypeChecker DENY = (resolver, className) -> !Wire.denied(className);
-    private final ThreadSafeFory fory = Fory.builder()
-        .withLanguage(Language.JAVA)
-        .requireClassRegistration(false)
-        .suppressClassRegistrationWarnings(true)
-        .withRefTracking(true)
-        .withTypeChecker(DENY)
-        .withClassLoader(SerializationBenchmark.class.getClassLoader())
-        .buildThreadSafeFory();
+    private final ThreadSafeFory fory;
+
+    ForyCodec(boolean codegen) {
+      fory = Fory.builder()
+          .withLanguage(Language.JAVA)
+          .requireClassRegistration(false)
+          .suppressClassRegistrationWarnings(true)
+          .withRefTracking(true)
+          .withCodegen(codegen)
+          .withTypeChecker(DENY)
+          .withClassLoader(SerializationBenchmark.class.getClassLoader())
+          .buildThreadSafeFory();
+    }
 
     @Override
     byte[] encode(Object message) {
@@ -340,22 +348,47 @@ public class SerializationBenchmark {
     }
   }
 
-  /** Prints each message's frame size per codec, after checking every round trip. */
+  /**
+   * Prints each message's frame size per codec, after checking every round trip; with {@code
+   * cold CODEC}, instead times in this fresh JVM the codec's creation and the first round trip of
+   * each message, as a new worker pays them.
+   */
   public static void main(String[] args) {
+    if (args.length == 2 && args[0].equals("cold")) {
+      cold(args[1]);
+      return;
+    }
     List<String> names = List.of("execute1", "execute64", "defineMethodRef", "defineCapturing", "finishedSmall",
         "finishedDouble1MiB");
     List<Message> messages = List.of(execute(1), execute(BATCH), methodRefMessage(), capturingMessage(),
         finished(42.5), finished(large()));
-    System.out.printf(Locale.ROOT, "%-20s %12s %12s %12s%n", "frame bytes", "javaio", "fory", "kryo");
-    List<Codec> codecs = List.of(Codec.of("javaio"), Codec.of("fory"), Codec.of("kryo"));
+    System.out.printf(Locale.ROOT, "%-20s %14s %14s %14s %14s%n", "frame bytes", "javaio", "fory", "foryNoCodegen", "kryo");
+    List<Codec> codecs = List.of(Codec.of("javaio"), Codec.of("fory"), Codec.of("foryNoCodegen"), Codec.of("kryo"));
     for (int i = 0; i < messages.size(); i++) {
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-20s", names.get(i)));
       for (Codec k : codecs) {
         byte[] frame = k.encode(messages.get(i));
         check(messages.get(i), k.decode(frame));
-        line.append(String.format(Locale.ROOT, " %,12d", frame.length));
+        line.append(String.format(Locale.ROOT, " %,14d", frame.length));
       }
       System.out.println(line);
     }
+  }
+
+  private static void cold(String codec) {
+    long t0 = System.nanoTime();
+    Codec k = Codec.of(codec);
+    long t1 = System.nanoTime();
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-7s create %6.1f ms", codec, (t1 - t0) / 1e6));
+    Message[] messages = {execute(BATCH), methodRefMessage(), capturingMessage(), finished(42.5)};
+    String[] names = {"execute64", "defineMethodRef", "defineCapturing", "finishedSmall"};
+    for (int i = 0; i < messages.length; i++) {
+      long a = System.nanoTime();
+      Object got = k.roundTrip(messages[i]);
+      long b = System.nanoTime();
+      check(messages[i], got);
+      line.append(String.format(Locale.ROOT, ", first %s %6.1f ms", names[i], (b - a) / 1e6));
+    }
+    System.out.println(line);
   }
 }
