@@ -44,8 +44,9 @@ import org.openjdk.jmh.annotations.State;
  * <p>The messages are those {@code ProcessRun.send} builds: an {@link Message.Execute} of 1 and
  * of {@value #BATCH} units (one node each, arguments an {@code Integer} and an {@link
  * Message.InputRef}), a {@link Message.DefineFunction} of a method reference and of a capturing
- * lambda (wrapped by {@code Delayed.of}, as the scheduler ships them), and a {@link
- * Message.UnitFinished} carrying a small result and a 1 MiB {@code double[]}. The benchmark lives
+ * lambda (wrapped by {@code Delayed.of}, as the scheduler ships them), the {@link
+ * Message.NodeStarted} a worker sends per unit, and a {@link Message.UnitFinished} carrying a
+ * small result and a 1 MiB {@code double[]}. The benchmark lives
  * in the scheduler's package only to reach those package-private types. Run after {@code mvn -q
  * -B -DskipTests package -pl benchmarks -am} from the repository root:
  *
@@ -75,6 +76,7 @@ public class SerializationBenchmark {
   private Message execute64;
   private Message defineMethodRef;
   private Message defineCapturing;
+  private Message nodeStarted;
   private Message finishedSmall;
   private Message finishedLarge;
 
@@ -85,9 +87,11 @@ public class SerializationBenchmark {
     execute64 = execute(BATCH);
     defineMethodRef = methodRefMessage();
     defineCapturing = capturingMessage();
+    nodeStarted = started();
     finishedSmall = finished(42.5);
     finishedLarge = finished(large());
-    for (Message m : List.of(execute1, execute64, defineMethodRef, defineCapturing, finishedSmall, finishedLarge)) {
+    for (Message m : List.of(execute1, execute64, defineMethodRef, defineCapturing, nodeStarted, finishedSmall,
+        finishedLarge)) {
       check(m, c.roundTrip(m));
     }
   }
@@ -110,6 +114,12 @@ public class SerializationBenchmark {
   @Benchmark
   public Object defineCapturing() {
     return c.roundTrip(defineCapturing);
+  }
+
+  /** The worker sends one per unit, with the unit's UnitFinished: not batched. */
+  @Benchmark
+  public Object nodeStarted() {
+    return c.roundTrip(nodeStarted);
   }
 
   @Benchmark
@@ -159,6 +169,10 @@ public class SerializationBenchmark {
     return Delayed.of(fn).call(1).task().function();
   }
 
+  static Message.NodeStarted started() {
+    return new Message.NodeStarted(7, 1000, "jdask-worker-1", 123_456_789L);
+  }
+
   static Message.UnitFinished finished(Object value) {
     long t = 123_456_789L;
     return new Message.UnitFinished(7, 1000, new int[] {1000}, new long[] {t}, new long[] {t + 5_000},
@@ -190,6 +204,8 @@ public class SerializationBenchmark {
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
+    } else if (sent instanceof Message.NodeStarted n && got instanceof Message.NodeStarted g) {
+      ok = n.equals(g);
     } else if (sent instanceof Message.UnitFinished f && got instanceof Message.UnitFinished g) {
       ok = Arrays.equals(f.ends(), g.ends()) && f.thread().equals(g.thread())
           && Arrays.deepEquals(new Object[] {f.value()}, new Object[] {g.value()});
@@ -358,9 +374,9 @@ public class SerializationBenchmark {
       cold(args[1]);
       return;
     }
-    List<String> names = List.of("execute1", "execute64", "defineMethodRef", "defineCapturing", "finishedSmall",
-        "finishedDouble1MiB");
-    List<Message> messages = List.of(execute(1), execute(BATCH), methodRefMessage(), capturingMessage(),
+    List<String> names = List.of("execute1", "execute64", "defineMethodRef", "defineCapturing", "nodeStarted",
+        "finishedSmall", "finishedDouble1MiB");
+    List<Message> messages = List.of(execute(1), execute(BATCH), methodRefMessage(), capturingMessage(), started(),
         finished(42.5), finished(large()));
     System.out.printf(Locale.ROOT, "%-20s %14s %14s %14s %14s%n", "frame bytes", "javaio", "fory", "foryNoCodegen", "kryo");
     List<Codec> codecs = List.of(Codec.of("javaio"), Codec.of("fory"), Codec.of("foryNoCodegen"), Codec.of("kryo"));
