@@ -232,8 +232,9 @@ public class SerializationBenchmark {
     static Codec of(String name) {
       return switch (name) {
         case "javaio" -> new JavaIo();
-        case "fory" -> new ForyCodec(true);
-        case "foryNoCodegen" -> new ForyCodec(false);
+        case "fory" -> new ForyCodec(true, false);
+        case "foryNoCodegen" -> new ForyCodec(false, false);
+        case "foryAsync" -> new ForyCodec(true, true); // for 'cold' only: reflection until compiled
         case "kryo" -> new KryoCodec();
         default -> throw new IllegalArgumentException(name);
       };
@@ -270,19 +271,21 @@ public class SerializationBenchmark {
    * classes; the {@link TypeChecker} adds jdask's {@link Wire#DENIED}. A thread-safe instance,
    * as the client's dispatch thread and the connection readers would share it. With {@code
    * codegen} false, Fory serialises by reflection instead of compiling a serializer per class at
-   * run time: slower per message, much cheaper for the first message of each class.
+   * run time: slower per message, much cheaper for the first message of each class. With {@code
+   * asyncCompilation}, Fory starts by reflection and compiles in the background.
    */
   static final class ForyCodec extends Codec {
     static final TypeChecker DENY = (resolver, className) -> !Wire.denied(className);
     private final ThreadSafeFory fory;
 
-    ForyCodec(boolean codegen) {
+    ForyCodec(boolean codegen, boolean asyncCompilation) {
       fory = Fory.builder()
           .withLanguage(Language.JAVA)
           .requireClassRegistration(false)
           .suppressClassRegistrationWarnings(true)
           .withRefTracking(true)
           .withCodegen(codegen)
+          .withAsyncCompilation(asyncCompilation)
           .withTypeChecker(DENY)
           .withClassLoader(SerializationBenchmark.class.getClassLoader())
           .buildThreadSafeFory();
