@@ -1,5 +1,6 @@
 package io.jdask.benchmarks;
 
+import io.jdask.processes.SerializationBenchmark;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,6 +29,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code io.jdask.benchmarks.Class.method}), and {@code HeapPerTask} if it matches that name;
  * {@code --quick} runs 1 warm-up and 2 measured iterations instead of 3 and 5. The full run takes
  * about two minutes on two cores, {@code --quick} about one.
+ *
+ * <p>{@code io.jdask.processes.SerializationBenchmark} (java.io against Fory and Kryo on the
+ * PROCESSES scheduler's messages, about three minutes) is not in the default run: name it, as in
+ * {@code BenchRunner SerializationBenchmark}, to get one line per codec and message, in
+ * microseconds per message and, for the batch of 64 units, per task.
  */
 public final class BenchRunner {
   /**
@@ -181,6 +187,16 @@ public final class BenchRunner {
         return String.format(Locale.ROOT, "%-44s %8.1f ns/task  (%s, %,d tasks; %.1f ms per %s)",
             "build100k." + method + ".perTask", opUs * 1e3 / tasks, error(errUs * 1e3 / tasks, 1), tasks,
             opUs / 1e3, method.equals("lower") ? "lowering" : "build");
+      }
+      case "SerializationBenchmark" -> {
+        // Round trip (encode + decode) of one PROCESSES message; a batched Execute also per task.
+        String label = "ser." + r.getParams().getParam("codec") + "." + method;
+        if (method.equals("execute64")) {
+          int tasks = SerializationBenchmark.BATCH;
+          return String.format(Locale.ROOT, "%-44s %8.3f us/task  (%s, %d tasks; %.1f us per message)",
+              label + ".perTask", opUs / tasks, error(errUs / tasks, 3), tasks, opUs);
+        }
+        return String.format(Locale.ROOT, "%-44s %8.3f us/msg   (%s, encode + decode)", label, opUs, error(errUs, 3));
       }
       default -> {
         return String.format(Locale.ROOT, "%-44s %10.3f %s", benchmark, result.getScore(), result.getScoreUnit());
