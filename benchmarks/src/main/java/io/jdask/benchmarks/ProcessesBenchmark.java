@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The processes scheduler: (1) per-task overhead of {@value #TRIVIAL} independent trivial tasks
- * whose results all come back, on PROCESSES(2); (2) {@value #CPU_TASKS} CPU-bound tasks of about
- * 10 ms each on SYNC and on PROCESSES(2), whose ratio is the speedup. Workers are started in the
+ * whose results all come back, on PROCESSES(2); (2) {@value #CPU_TASKS} CPU-bound tasks of 10 ms
+ * of CPU each on SYNC and on PROCESSES(2), whose ratio is the speedup. Workers are started in the
  * setup, so start-up is not measured here (the runner measures it separately).
  *
  * <pre>
@@ -58,11 +58,10 @@ public class ProcessesBenchmark {
     for (int i = 0; i < TRIVIAL; i++) {
       trivial.add(same.call(i));
     }
-    long iterations = CpuWork.calibrate(10.0);
-    DelayedFn2<Long, Integer, Double> spin = Delayed.of(CpuWork::spin);
+    DelayedFn2<Integer, Integer, Double> burn = Delayed.of(CpuWork::burn);
     cpu = new ArrayList<>(CPU_TASKS);
     for (int i = 0; i < CPU_TASKS; i++) {
-      cpu.add(spin.call(iterations, i));
+      cpu.add(burn.call(10, i));
     }
     Graphs.check(TRIVIAL - 1L, (long) (Integer) Jdask.compute(trivial).get(TRIVIAL - 1));
   }

@@ -411,7 +411,6 @@ public final class LocalRun {
   }
 
   private void fail(int node, Throwable e, long start) {
-    boolean byCancel;
     lock.lock();
     try {
       if (executor == null
@@ -421,7 +420,10 @@ public final class LocalRun {
         stopped = true;
         cancelled = true;
       }
-      byCancel = cancelled;
+      if (!stopped && observed) {
+        // Published before the caller is woken, so a listener sees the task fail before the run.
+        publishTask(node, start, EventClock.epochNanos(), TaskEvent.State.FAILED, e.toString());
+      }
       if (!stopped) {
         stopped = true;
         failedKey = plan.key(node);
@@ -431,9 +433,6 @@ public final class LocalRun {
       }
     } finally {
       lock.unlock();
-    }
-    if (observed && !byCancel) {
-      publishTask(node, start, EventClock.epochNanos(), TaskEvent.State.FAILED, e.toString());
     }
   }
 

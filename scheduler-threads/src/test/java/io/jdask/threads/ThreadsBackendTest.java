@@ -54,6 +54,14 @@ class ThreadsBackendTest {
     }
     assertTrue(jdaskThreads().stream().allMatch(Thread::isDaemon), "pool threads never keep the JVM alive");
     Jdask.shutdown();
+    // The pool has terminated; its threads finish exiting a moment later.
+    for (int i = 0; i < 100 && !jdaskThreads().isEmpty(); i++) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     assertEquals(Set.of(), jdaskThreads(), "shutdown leaves no jdask threads");
     assertEquals(3, Delayed.of(Fixtures::inc).call(2).compute(), "a later compute starts a new pool");
     Jdask.shutdown();
