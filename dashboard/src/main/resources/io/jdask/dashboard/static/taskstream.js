@@ -176,19 +176,27 @@
         naturalCompare(a.worker, b.worker) || naturalCompare(a.thread, b.thread));
     }
 
-    // What the page shows, for people and for tests: counts read from the drawing model.
-    summary() {
+    // What the page shows, for people and for tests: counts read from the drawing model, of
+    // every bar or of one run's.
+    summary(run) {
       const groups = {};
-      this.groups.forEach((g, i) => { groups[g] = this.groupCounts[i]; });
+      const rowBars = [];
+      let bars = 0, failed = 0;
+      for (const r of this.order) {
+        let n = 0;
+        for (let i = 0; i < r.n; i++) {
+          if (run !== undefined && this.runs[r.task[i]] !== run) continue;
+          n++;
+          failed += r.failed[i];
+          const g = this.groups[r.group[i]];
+          groups[g] = (groups[g] || 0) + 1;
+        }
+        if (n > 0) rowBars.push({ worker: r.worker, thread: r.thread, bars: n });
+        bars += n;
+      }
       return {
-        bars: this.bars,
-        rows: this.order.length,
-        rowBars: this.order.map((r) => ({ worker: r.worker, thread: r.thread, bars: r.n })),
-        groups: groups,
-        failed: this.order.reduce((acc, r) => { let f = 0; for (let i = 0; i < r.n; i++) f += r.failed[i]; return acc + f; }, 0),
-        running: this.running.length,
-        drawnBars: this.drawnBars,
-        lastFrameMs: this.lastFrameMs,
+        bars: bars, rows: rowBars.length, rowBars: rowBars, groups: groups, failed: failed,
+        running: this.running.length, drawnBars: this.drawnBars, lastFrameMs: this.lastFrameMs,
         view: [this.t0, this.t1],
       };
     }
@@ -283,17 +291,31 @@
     drawLabel(ctx, row, y) {
       const busy = this.busy.get(row.id);
       ctx.fillStyle = '#333';
-      const label = row.worker + ' / ' + row.thread;
-      ctx.fillText(label.length > 24 ? '\u2026' + label.slice(-23) : label, 4, y + ROW_H / 2);
+      // One worker: the thread names the row; several: worker / thread. Cut from the left,
+      // where thread names repeat, to fit before the busy figure.
+      let label = this.multipleWorkers() ? row.worker + ' / ' + row.thread : row.thread;
+      const room = GUTTER - 92;
+      if (ctx.measureText(label).width > room) {
+        while (label.length > 1 && ctx.measureText('\u2026' + label).width > room) label = label.slice(1);
+        label = '\u2026' + label;
+      }
+      ctx.fillText(label, 4, y + ROW_H / 2);
       if (busy !== undefined) {
-        // A small meter of how busy the row was in the selected run.
+        // How busy the row was in the selected run: a figure and a small meter.
         const mx = GUTTER - 48;
+        ctx.fillStyle = '#000';
+        ctx.textAlign = 'right';
+        ctx.fillText(busy.toFixed(busy >= 99.95 ? 0 : 1) + '%', mx - 6, y + ROW_H / 2);
+        ctx.textAlign = 'left';
         ctx.fillStyle = '#ddd'; ctx.fillRect(mx, y + 6, 40, ROW_H - 12);
         ctx.fillStyle = busy >= 90 ? '#59a14f' : busy >= 60 ? '#edc948' : '#e15759';
         ctx.fillRect(mx, y + 6, 40 * Math.min(100, busy) / 100, ROW_H - 12);
-        ctx.fillStyle = '#000';
-        ctx.fillText(Math.round(busy) + '%', mx - 34, y + ROW_H / 2);
       }
+    }
+
+    multipleWorkers() {
+      const first = this.order.length ? this.order[0].worker : null;
+      return this.order.some((r) => r.worker !== first);
     }
 
     drawRunning(ctx, k, plotW) {
@@ -403,15 +425,26 @@
       tip.style.top = (pageY + 12) + 'px';
     }
 
-    // Redraws n times; for the frame-time measurement in docs/dashboard.md.
-    benchmark(n, zoomFraction) {
-      if (zoomFraction) {
-        const span = this.maxT - this.minT;
-        this.zoomTo(this.minT, this.minT + span * zoomFraction);
+    // The time span of one run's bars, [first start, last end].
+    spanOf(run) {
+      let t0 = Infinity, t1 = -Infinity;
+      for (const r of this.order) {
+        for (let i = 0; i < r.n; i++) {
+          if (this.runs[r.task[i]] !== run) continue;
+          if (r.start[i] < t0) t0 = r.start[i];
+          if (r.end[i] > t1) t1 = r.end[i];
+        }
       }
+      return [t0, t1];
+    }
+
+    // Draws n frames over the window [t0, t1], panning 1% of it per frame after the first (as
+    // a user dragging would), and returns the time spent in draw(): for docs/dashboard.md.
+    benchmark(n, window) {
+      if (window) this.zoomTo(window[0], window[1]);
       const times = [];
       for (let i = 0; i < n; i++) {
-        if (!this.follow) { // pan a little each frame, as a user dragging would
+        if (i > 0 && !this.follow) {
           const d = (this.t1 - this.t0) * 0.01;
           this.t0 += d; this.t1 += d;
         }
@@ -419,6 +452,21 @@
       }
       times.sort((a, b) => a - b);
       return { frames: n, medianMs: times[n >> 1], maxMs: times[n - 1], drawnBars: this.drawnBars, bars: this.bars };
+    }
+
+    // The same as frames the browser actually presents: n animation frames, each panning and
+    // drawing; calls done(ms per frame, including rasterisation and compositing).
+    benchmarkFrames(n, window, done) {
+      if (window) this.zoomTo(window[0], window[1]);
+      const start = performance.now();
+      let left = n;
+      const step = () => {
+        const d = (this.t1 - this.t0) * 0.01;
+        this.t0 += d; this.t1 += d;
+        this.draw();
+        if (--left > 0) requestAnimationFrame(step); else done((performance.now() - start) / n);
+      };
+      requestAnimationFrame(step);
     }
   }
 
