@@ -269,7 +269,7 @@
           const w = Math.max(1, x1 - from);
           const color = colorOf(row.group[i]);
           if (color !== fill) { ctx.fillStyle = color; fill = color; }
-          ctx.fillRect(from, barY, w, BAR_H);
+          ctx.fillRect(from, barY, w > 3 ? w - 1 : w, BAR_H); // a 1 px gap keeps neighbours apart
           lastPx = from + w;
           drawn++;
         }
