@@ -69,7 +69,9 @@ final class Pump implements AutoCloseable {
   }
 
   private boolean drain() {
-    return feed.drain(model::apply) > 0;
+    boolean any = feed.drain(model::apply) > 0;
+    model.idle();
+    return any;
   }
 
   private void tick() {

@@ -4,7 +4,6 @@ import io.jdask.spi.RunEvent;
 import io.jdask.spi.TaskEvent;
 import io.jdask.spi.WorkerEvent;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +25,13 @@ final class StreamModel {
   private final long origin;
   private final TaskTable table = new TaskTable();
   private final LinkedHashMap<Long, RunStats> runs = new LinkedHashMap<>();
-  /** row -> the task running on it, as {group, key, run, start, worker}. */
-  private final Map<Integer, Object[]> running = new HashMap<>();
+  /** row -> the STARTED event of the task running on it now, or null. */
+  private TaskEvent[] running = new TaskEvent[16];
   private final Map<String, Set<Integer>> workerRows = new LinkedHashMap<>();
   private final Map<String, WorkerEvent> remoteWorkers = new LinkedHashMap<>();
-  private final Map<String, Integer> workerRunning = new HashMap<>();
   private GraphView graph;
+  /** Keys pending past this many bars are made even during a run, to bound what events hold. */
+  static final int MAX_PENDING_KEYS = 500_000;
 
   StreamModel(long originEpochNanos) {
     this.origin = originEpochNanos;
@@ -63,21 +63,41 @@ final class StreamModel {
     if (e.state() == TaskEvent.State.RELEASED) {
       return;
     }
+    int rowsBefore = table.rowCount();
     int row = table.rowOf(e.worker(), e.thread());
-    workerRows.computeIfAbsent(e.worker(), w -> new TreeSet<>()).add(row);
+    if (table.rowCount() != rowsBefore) {
+      workerRows.computeIfAbsent(e.worker(), w -> new TreeSet<>()).add(row);
+      if (row >= running.length) {
+        running = java.util.Arrays.copyOf(running, Math.max(row + 1, running.length * 2));
+      }
+    }
     RunStats run = runStats(e.runId());
     if (e.state() == TaskEvent.State.STARTED) {
       run.taskStarted(e.group(), e.startNanos());
-      running.put(row, new Object[] {table.groupOf(e.group()), e.key(), e.runId(), e.startNanos(), e.worker()});
-      workerRunning.merge(e.worker(), 1, Integer::sum);
+      running[row] = e;
       return;
     }
     boolean failed = e.state() == TaskEvent.State.FAILED;
     run.taskEnded(e.group(), row, e.startNanos(), e.endNanos(), failed);
-    if (running.remove(row) != null) {
-      workerRunning.merge(e.worker(), -1, Integer::sum);
+    running[row] = null;
+    table.add(e.runId(), row, table.groupOf(e.group()), e.startNanos(), e.endNanos(), failed, e);
+  }
+
+  /**
+   * Work for when the machine is quiet: makes pending key strings once no run is in progress
+   * (or too many are pending). Called by the owner after each batch of events.
+   */
+  void idle() {
+    if (table.pendingKeys() == 0) {
+      return;
     }
-    table.add(e.runId(), row, table.groupOf(e.group()), e.startNanos(), e.endNanos(), failed, e.key());
+    boolean anyRunning = false;
+    for (RunStats r : runs.values()) {
+      anyRunning |= !r.ended();
+    }
+    if (!anyRunning || table.pendingKeys() > MAX_PENDING_KEYS) {
+      table.materializeKeys();
+    }
   }
 
   private void run(RunEvent e) {
@@ -89,10 +109,10 @@ final class StreamModel {
     run.ended(e.kind().name().toLowerCase(java.util.Locale.ROOT), e.error(), e.epochNanos());
     run.clearRunning();
     // Tasks of a failed or cancelled run that never reported back are not running any more.
-    running.values().removeIf(r -> (long) r[2] == e.runId());
-    workerRunning.clear();
-    for (Object[] r : running.values()) {
-      workerRunning.merge((String) r[4], 1, Integer::sum);
+    for (int i = 0; i < running.length; i++) {
+      if (running[i] != null && running[i].runId() == e.runId()) {
+        running[i] = null;
+      }
     }
   }
 
@@ -152,8 +172,13 @@ final class StreamModel {
     for (RunStats r : runs.values()) {
       runViews.add(runView(r, nowNanos));
     }
-    List<Views.Running> now = new ArrayList<>(running.size());
-    running.forEach((row, r) -> now.add(new Views.Running(row, (int) r[0], (String) r[1], (long) r[2], ms((long) r[3]))));
+    List<Views.Running> now = new ArrayList<>();
+    for (int row = 0; row < running.length; row++) {
+      TaskEvent r = running[row];
+      if (r != null) {
+        now.add(new Views.Running(row, table.groupOf(r.group()), r.key(), r.runId(), ms(r.startNanos())));
+      }
+    }
     return new Views.Status("status", originEpochMs(), ms(nowNanos), table.size(), runViews, now, workers(nowNanos, jvm));
   }
 
@@ -174,9 +199,12 @@ final class StreamModel {
       if (remoteWorkers.containsKey(w.getKey())) {
         continue;
       }
-      out.add(new Views.Worker(w.getKey(), true, w.getValue().size(),
-          Math.max(0, workerRunning.getOrDefault(w.getKey(), 0)), jvm.heapUsed(), jvm.heapMax(),
-          jvm.offHeapUsed(), jvm.cpuCores(), ms(nowNanos)));
+      int tasksRunning = 0;
+      for (int row : w.getValue()) {
+        tasksRunning += running[row] != null ? 1 : 0;
+      }
+      out.add(new Views.Worker(w.getKey(), true, w.getValue().size(), tasksRunning, jvm.heapUsed(),
+          jvm.heapMax(), jvm.offHeapUsed(), jvm.cpuCores(), ms(nowNanos)));
     }
     if (out.isEmpty() && remoteWorkers.isEmpty()) {
       // Before any task ran, show the JVM the in-process backends will use.

@@ -1,5 +1,6 @@
 package io.jdask.dashboard;
 
+import io.jdask.spi.TaskEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,6 +12,12 @@ import java.util.Map;
  * object per task: 100,000 tasks cost a few MB, and a batch for the browser is a slice of each
  * column. Rows (worker threads) and groups are interned to small ints in order of first sight,
  * so a client that has seen rows 0..n-1 only needs the new ones. Owned by the dashboard thread.
+ *
+ * <p>Key strings are made late. An in-process event formats its key on demand (tens of ns and
+ * two allocations), and the dashboard thread shares the machine with the workers, so while a
+ * computation runs and no page asks for keys, the key column holds the event itself; {@link
+ * #materializeKeys} turns them into strings when the machine is idle (no run in progress), or
+ * when a view needs them. The events only keep alive tasks that the running graph holds anyway.
  */
 final class TaskTable {
   /** Bars kept at most; past it, new bars are counted and dropped (a week-long session must not fill the heap). */
@@ -18,7 +25,8 @@ final class TaskTable {
 
   private final List<String> rowWorkers = new ArrayList<>();
   private final List<String> rowThreads = new ArrayList<>();
-  private final Map<String, Integer> rowIds = new HashMap<>();
+  /** thread -> worker -> row; nested rather than a concatenated key, to look up without allocating. */
+  private final Map<String, Map<String, Integer>> rowIds = new HashMap<>();
   private final List<String> groups = new ArrayList<>();
   private final Map<String, Integer> groupIds = new HashMap<>();
 
@@ -29,15 +37,16 @@ final class TaskTable {
   private long[] start = new long[1024];
   private long[] end = new long[1024];
   private boolean[] failed = new boolean[1024];
-  private String[] key = new String[1024];
+  private Object[] key = new Object[1024]; // a String, or the TaskEvent to read it from
+  private int materialized; // keys below this index are strings
   private long dropped;
 
   int rowOf(String worker, String thread) {
-    String id = worker + '\u0000' + thread;
-    Integer r = rowIds.get(id);
+    Map<String, Integer> byWorker = rowIds.computeIfAbsent(thread, t -> new HashMap<>(2));
+    Integer r = byWorker.get(worker);
     if (r == null) {
       r = rowWorkers.size();
-      rowIds.put(id, r);
+      byWorker.put(worker, r);
       rowWorkers.add(worker);
       rowThreads.add(thread);
     }
@@ -54,7 +63,8 @@ final class TaskTable {
     return g;
   }
 
-  void add(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed, String taskKey) {
+  /** Adds a bar; {@code taskKey} is its key, or a {@code TaskEvent} to read the key from later. */
+  void add(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed, Object taskKey) {
     if (size == MAX_BARS) {
       dropped++;
       return;
@@ -132,6 +142,25 @@ final class TaskTable {
   }
 
   String key(int i) {
-    return key[i];
+    Object k = key[i];
+    if (k instanceof TaskEvent e) {
+      String s = e.key();
+      key[i] = s;
+      return s;
+    }
+    return (String) k;
+  }
+
+  /** Turns every pending key into its string, dropping the event it came from. */
+  void materializeKeys() {
+    for (int i = materialized; i < size; i++) {
+      key(i);
+    }
+    materialized = size;
+  }
+
+  /** Bars whose key is still an event. */
+  int pendingKeys() {
+    return size - materialized;
   }
 }
