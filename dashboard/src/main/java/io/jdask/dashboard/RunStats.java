@@ -83,17 +83,17 @@ final class RunStats {
     running = 0;
   }
 
-  /** The start of the run's time span: its STARTED event, else its first task. */
+  /** The start of the run's time span: its STARTED event or its first task, whichever is first. */
   long spanStart() {
-    return startNanos != Long.MAX_VALUE ? startNanos : firstTaskStart;
+    return Math.min(startNanos, firstTaskStart);
   }
 
-  /** The end of its span: its end event, else now (it is still running). */
+  /**
+   * The end of its span: its end event or its last task, whichever is last (a failed run ends
+   * as soon as one task throws, and a sibling still running reports after that), else now.
+   */
   long spanEnd(long now) {
-    if (ended()) {
-      return endNanos;
-    }
-    return Math.max(now, lastTaskEnd);
+    return Math.max(ended() ? endNanos : now, lastTaskEnd);
   }
 
   private int[] group(String name) {

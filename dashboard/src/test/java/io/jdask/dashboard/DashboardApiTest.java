@@ -93,6 +93,23 @@ class DashboardApiTest {
   }
 
   @Test
+  void syncRunsOnTheCallersThreadAsOneRow() throws Exception {
+    try (Dashboard d = Dashboard.start("127.0.0.1", 0);
+        Config.Scope sync = Config.with(Scheduler.SYNC)) {
+      Workload.run(5);
+      JsonNode tasks = get(d.url() + "api/tasks");
+      assertEquals(64, tasks.get("total").asInt());
+      assertEquals(1, tasks.get("rows").size());
+      assertEquals("sync", tasks.get("rows").get(0).get("worker").asText());
+      assertEquals(Thread.currentThread().getName(), tasks.get("rows").get(0).get("thread").asText());
+      JsonNode runs = get(d.url() + "api/runs");
+      JsonNode b = runs.get(runs.size() - 1).get("balance");
+      assertEquals(1, b.get("threads").asInt());
+      assertTrue(b.get("efficiency").asDouble() > 0.5, "one thread running tasks back to back: " + b);
+    }
+  }
+
+  @Test
   void aTakenPortIsReportedAndAFreeOneTaken() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         Dashboard d = Dashboard.start("127.0.0.1", taken.getLocalPort())) {

@@ -179,6 +179,31 @@ class DashboardBrowserIT {
     Browser.screenshot(browser, "dashboard-graph.png");
   }
 
+  static int divide(int a, int b) {
+    return a / b;
+  }
+
+  @Test
+  void aFailedTaskIsMarkedOnThePage() throws Exception {
+    browser.get(dashboard.url());
+    waitFor(d -> "live".equals(d.findElement(By.id("conn")).getText()));
+    List<Delayed<Integer>> parts = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      parts.add(Delayed.of(DashboardBrowserIT::divide).name("divide").call(8, i == 5 ? 0 : 1));
+    }
+    try (Config.Scope threads = Config.with(Scheduler.THREADS, 2)) {
+      org.junit.jupiter.api.Assertions.assertThrows(io.jdask.TaskFailedException.class, () -> Jdask.compute(parts));
+    }
+    long run = waitFor(d -> {
+      long id = latestRun();
+      return id > 0 && ((Number) summary(id).get("failed")).intValue() == 1 ? id : null;
+    });
+    WebElement divide = waitFor(d -> d.findElement(By.cssSelector("#progress .run[data-run='" + run + "'] .group[data-group='divide']")));
+    waitFor(d -> "1".equals(divide.getDomAttribute("data-failed")));
+    assertTrue(browser.findElement(By.id("balance")).getText().contains("(failed)"));
+    Browser.screenshot(browser, "dashboard-failed.png");
+  }
+
   /** A binary tree of adds over {@code leaves} trivial leaves: 2 * leaves - 1 tasks. */
   private static Delayed<Long> tree(int leaves) {
     List<Delayed<Long>> level = new ArrayList<>();

@@ -51,6 +51,7 @@ class StreamModelTest {
     assertEquals(30.0, b.idleMs()); // 2 x 50 - 70
     assertEquals(0.7, b.efficiency());
     assertEquals(40.0, b.longestTaskMs());
+
     assertEquals(List.of(new Views.RowBusy(0, 1, 40.0, 80.0), new Views.RowBusy(1, 2, 30.0, 60.0)), b.rows());
 
     Views.Tasks t = m.tasks(0, 100);
@@ -62,6 +63,13 @@ class StreamModelTest {
     assertArrayEquals(new double[] {10.0, 30.0}, new double[] {t.start()[2], t.end()[2]});
     assertEquals(List.of(new Views.Row(0, "threads", "t1"), new Views.Row(1, "threads", "t2")), t.rows());
     assertArrayEquals(new String[] {"b-1"}, m.tasks(2, 5).key());
+
+    // A sibling that was running when the run failed reports after the run's end: the span
+    // grows to cover it, so busy time never exceeds threads x makespan.
+    m.apply(task("a-3", "a", "t1", 45, 60, State.FINISHED));
+    Views.Balance late = m.run(1, T0 + 99 * MS).balance();
+    assertEquals(60.0, late.makespanMs());
+    assertEquals(85.0, late.busyMs());
   }
 
   @Test
