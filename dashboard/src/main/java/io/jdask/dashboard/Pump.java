@@ -69,9 +69,7 @@ final class Pump implements AutoCloseable {
   }
 
   private boolean drain() {
-    boolean any = feed.drain(model::apply) > 0;
-    model.idle();
-    return any;
+    return feed.drain(model::apply) > 0;
   }
 
   private void tick() {

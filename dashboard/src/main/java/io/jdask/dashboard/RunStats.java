@@ -2,7 +2,6 @@ package io.jdask.dashboard;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What the dashboard knows about one computation: progress per task group and busy time per
@@ -28,8 +27,13 @@ final class RunStats {
 
   /** group -> {total, done, running, failed}; total is -1 until the STARTED event says. */
   final Map<String, int[]> groups = new LinkedHashMap<>();
-  /** task stream row -> {busy nanos, tasks}. */
-  final Map<Integer, long[]> rows = new TreeMap<>();
+  /** task stream row -> {busy nanos, tasks}, null for rows this run did not use. */
+  long[][] rows = new long[8][];
+  private int rowsUsed;
+  // The last group looked up: tasks of one group come in runs, and a group's name is usually
+  // the same String object in every event, so an identity check saves most map lookups.
+  private String lastGroup;
+  private int[] lastCounts;
 
   RunStats(long id) {
     this.id = id;
@@ -66,7 +70,14 @@ final class RunStats {
       running--;
     }
     long d = end - start;
-    long[] r = rows.computeIfAbsent(row, k -> new long[2]);
+    if (row >= rows.length) {
+      rows = java.util.Arrays.copyOf(rows, Math.max(row + 1, rows.length * 2));
+    }
+    long[] r = rows[row];
+    if (r == null) {
+      r = rows[row] = new long[2];
+      rowsUsed++;
+    }
     r[0] += d;
     r[1]++;
     busyNanos += d;
@@ -96,7 +107,18 @@ final class RunStats {
     return Math.max(ended() ? endNanos : now, lastTaskEnd);
   }
 
+  /** Rows (threads) that ran tasks of this run. */
+  int rowsUsed() {
+    return rowsUsed;
+  }
+
   private int[] group(String name) {
-    return groups.computeIfAbsent(name, k -> new int[] {-1, 0, 0, 0});
+    if (name == lastGroup) {
+      return lastCounts;
+    }
+    int[] counts = groups.computeIfAbsent(name, k -> new int[] {-1, 0, 0, 0});
+    lastGroup = name;
+    lastCounts = counts;
+    return counts;
   }
 }

@@ -30,8 +30,7 @@ final class StreamModel {
   private final Map<String, Set<Integer>> workerRows = new LinkedHashMap<>();
   private final Map<String, WorkerEvent> remoteWorkers = new LinkedHashMap<>();
   private GraphView graph;
-  /** Keys pending past this many bars are made even during a run, to bound what events hold. */
-  static final int MAX_PENDING_KEYS = 500_000;
+  private RunStats lastRun; // events come in runs of one computation: saves a boxed map lookup
 
   StreamModel(long originEpochNanos) {
     this.origin = originEpochNanos;
@@ -80,25 +79,10 @@ final class StreamModel {
     boolean failed = e.state() == TaskEvent.State.FAILED;
     run.taskEnded(e.group(), row, e.startNanos(), e.endNanos(), failed);
     running[row] = null;
-    table.add(e.runId(), row, table.groupOf(e.group()), e.startNanos(), e.endNanos(), failed, e);
+    table.add(e.runId(), row, table.groupOf(e.group()), e.startNanos(), e.endNanos(), failed, e.key());
   }
 
-  /**
-   * Work for when the machine is quiet: makes pending key strings once no run is in progress
-   * (or too many are pending). Called by the owner after each batch of events.
-   */
-  void idle() {
-    if (table.pendingKeys() == 0) {
-      return;
-    }
-    boolean anyRunning = false;
-    for (RunStats r : runs.values()) {
-      anyRunning |= !r.ended();
-    }
-    if (!anyRunning || table.pendingKeys() > MAX_PENDING_KEYS) {
-      table.materializeKeys();
-    }
-  }
+
 
   private void run(RunEvent e) {
     RunStats run = runStats(e.runId());
@@ -117,7 +101,13 @@ final class StreamModel {
   }
 
   private RunStats runStats(long id) {
+    if (lastRun != null && lastRun.id == id) {
+      return lastRun;
+    }
     RunStats r = runs.get(id);
+    if (r != null) {
+      lastRun = r;
+    }
     if (r == null) {
       r = new RunStats(id);
       runs.put(id, r);
@@ -125,6 +115,7 @@ final class StreamModel {
         Long eldest = runs.keySet().iterator().next();
         runs.remove(eldest);
       }
+      lastRun = r;
     }
     return r;
   }
@@ -231,10 +222,14 @@ final class StreamModel {
   }
 
   private static Views.Balance balance(RunStats r, long makespan) {
-    int threads = r.rows.size();
+    int threads = r.rowsUsed();
     List<Views.RowBusy> rows = new ArrayList<>(threads);
-    r.rows.forEach((row, b) -> rows.add(new Views.RowBusy(row, b[1], ns(b[0]),
-        makespan > 0 ? round(100.0 * b[0] / makespan) : 0)));
+    for (int row = 0; row < r.rows.length; row++) {
+      long[] b = r.rows[row];
+      if (b != null) {
+        rows.add(new Views.RowBusy(row, b[1], ns(b[0]), makespan > 0 ? round(100.0 * b[0] / makespan) : 0));
+      }
+    }
     double lower = threads == 0 ? 0 : (double) r.busyNanos / threads;
     return new Views.Balance(threads, ns(makespan), ns(r.busyNanos), ns(Math.round(lower)),
         ns(Math.max(0, (long) threads * makespan - r.busyNanos)),

@@ -1,6 +1,5 @@
 package io.jdask.dashboard;
 
-import io.jdask.spi.TaskEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,11 +12,11 @@ import java.util.Map;
  * column. Rows (worker threads) and groups are interned to small ints in order of first sight,
  * so a client that has seen rows 0..n-1 only needs the new ones. Owned by the dashboard thread.
  *
- * <p>Key strings are made late. An in-process event formats its key on demand (tens of ns and
- * two allocations), and the dashboard thread shares the machine with the workers, so while a
- * computation runs and no page asks for keys, the key column holds the event itself; {@link
- * #materializeKeys} turns them into strings when the machine is idle (no run in progress), or
- * when a view needs them. The events only keep alive tasks that the running graph holds anyway.
+ * <p>Keys are stored compactly. Most keys are {@code group-<16 hex digits>} (a {@code Delayed}
+ * call's group and token): for those only the token is kept, as a long, and the string is
+ * rebuilt when a view asks for it; other keys (a {@code TaskGraph}'s own) are kept as strings.
+ * Keeping a string per bar made the collector copy 200,000 strings per computation of a
+ * 200,000-task tree while the workers waited; measured, that was most of the dashboard's cost.
  */
 final class TaskTable {
   /** Bars kept at most; past it, new bars are counted and dropped (a week-long session must not fill the heap). */
@@ -37,11 +36,19 @@ final class TaskTable {
   private long[] start = new long[1024];
   private long[] end = new long[1024];
   private boolean[] failed = new boolean[1024];
-  private Object[] key = new Object[1024]; // a String, or the TaskEvent to read it from
-  private int materialized; // keys below this index are strings
+  private long[] token = new long[1024];
+  private String[] key = new String[1024]; // null where the key is group-token
   private long dropped;
 
   int rowOf(String worker, String thread) {
+    // A thread's name is the same String object in each of its events (Thread.getName), so an
+    // identity scan of the first rows finds it without hashing.
+    int scan = Math.min(rowThreads.size(), 16);
+    for (int r = 0; r < scan; r++) {
+      if (rowThreads.get(r) == thread && rowWorkers.get(r) == worker) {
+        return r;
+      }
+    }
     Map<String, Integer> byWorker = rowIds.computeIfAbsent(thread, t -> new HashMap<>(2));
     Integer r = byWorker.get(worker);
     if (r == null) {
@@ -54,6 +61,12 @@ final class TaskTable {
   }
 
   int groupOf(String name) {
+    int scan = Math.min(groups.size(), 16);
+    for (int g = 0; g < scan; g++) {
+      if (groups.get(g) == name) { // a group's name is usually one shared String object
+        return g;
+      }
+    }
     Integer g = groupIds.get(name);
     if (g == null) {
       g = groups.size();
@@ -63,8 +76,7 @@ final class TaskTable {
     return g;
   }
 
-  /** Adds a bar; {@code taskKey} is its key, or a {@code TaskEvent} to read the key from later. */
-  void add(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed, Object taskKey) {
+  void add(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed, String taskKey) {
     if (size == MAX_BARS) {
       dropped++;
       return;
@@ -78,6 +90,7 @@ final class TaskTable {
       this.end = Arrays.copyOf(this.end, n);
       this.failed = Arrays.copyOf(this.failed, n);
       this.key = Arrays.copyOf(this.key, n);
+      this.token = Arrays.copyOf(this.token, n);
     }
     this.row[size] = row;
     this.group[size] = group;
@@ -85,7 +98,13 @@ final class TaskTable {
     this.start[size] = startNanos;
     this.end[size] = endNanos;
     this.failed[size] = isFailed;
-    this.key[size] = taskKey;
+    String groupName = groups.get(group);
+    if (isGroupToken(taskKey, groupName)) {
+      this.token[size] = Long.parseUnsignedLong(taskKey, groupName.length() + 1, taskKey.length(), 16);
+      this.key[size] = null;
+    } else {
+      this.key[size] = taskKey;
+    }
     size++;
   }
 
@@ -142,25 +161,27 @@ final class TaskTable {
   }
 
   String key(int i) {
-    Object k = key[i];
-    if (k instanceof TaskEvent e) {
-      String s = e.key();
-      key[i] = s;
-      return s;
+    String k = key[i];
+    if (k != null) {
+      return k;
     }
-    return (String) k;
+    String hex = Long.toHexString(token[i]);
+    return groups.get(group[i]) + "-" + "0".repeat(16 - hex.length()) + hex;
   }
 
-  /** Turns every pending key into its string, dropping the event it came from. */
-  void materializeKeys() {
-    for (int i = materialized; i < size; i++) {
-      key(i);
+  /** True for {@code group-} followed by 16 lower-case hex digits: exactly what {@link #key} rebuilds. */
+  private static boolean isGroupToken(String key, String group) {
+    int n = group.length();
+    if (key.length() != n + 17 || key.charAt(n) != '-' || !key.startsWith(group)) {
+      return false;
     }
-    materialized = size;
+    for (int i = n + 1; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** Bars whose key is still an event. */
-  int pendingKeys() {
-    return size - materialized;
-  }
 }

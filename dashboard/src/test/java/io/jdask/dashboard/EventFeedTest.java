@@ -55,6 +55,22 @@ class EventFeedTest {
   }
 
   @Test
+  void aStartFollowedByItsEndIsSkippedAndAStartStillRunningIsKept() {
+    try (EventFeed feed = new EventFeed()) {
+      TaskEvents.publish(new TaskEvent(9, "s-1", "s", "test", "t", 10, 10, TaskEvent.State.STARTED, -1, null));
+      TaskEvents.publish(new TaskEvent(9, "s-1", "s", "test", "t", 10, 20, TaskEvent.State.FINISHED, -1, null));
+      TaskEvents.publish(new TaskEvent(9, "s-2", "s", "test", "t", 30, 30, TaskEvent.State.STARTED, -1, null));
+      List<String> seen = new ArrayList<>();
+      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()));
+      assertEquals(List.of("FINISHED s-1", "STARTED s-2"), seen);
+      TaskEvents.publish(new TaskEvent(9, "s-2", "s", "test", "t", 30, 40, TaskEvent.State.FAILED, -1, "boom"));
+      seen.clear();
+      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()));
+      assertEquals(List.of("FAILED s-2"), seen);
+    }
+  }
+
+  @Test
   void releasedEventsAreDroppedUnlessAGraphWantsThem() {
     try (EventFeed feed = new EventFeed()) {
       TaskEvents.publish(new TaskEvent(8, "r-1", "r", "test", "t", 0, 0, TaskEvent.State.RELEASED, -1, null));
