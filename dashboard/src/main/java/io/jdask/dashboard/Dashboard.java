@@ -152,9 +152,10 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private void json(Context ctx, Function<StreamModel, Object> view) {
-    // Serialized on the pump thread: the view may share arrays with nothing, but it is cheap there.
-    String body = pump.query(m -> Json.write(view.apply(m)));
-    ctx.contentType("application/json").result(body);
+    // Views are copies (or, for the graph's edges, never written again), so they are built on
+    // the pump thread and serialized here, off it: the pump keeps draining events meanwhile.
+    Object v = pump.query(view);
+    ctx.contentType("application/json").result(Json.write(v));
   }
 
   private static int intParam(Context ctx, String name, int dflt) {
