@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.LongAdder;
  * the minutes a JMH run takes, and JMH measures one parameter after the other; alternating
  * blocks puts both sides under the same drift, so their ratio means more than either figure.
  *
+ * <p>With {@code leafMicros > 0} the leaves busy-spin that long instead of returning at once, over
+ * {@code leaves} leaves: the overhead for tasks of a realistic size rather than trivial ones.
+ *
  * <pre>
- * java -Xmx2g -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) io.jdask.benchmarks.DashboardOverheadAB [rounds]
+ * java -Xmx2g -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) io.jdask.benchmarks.DashboardOverheadAB [rounds [leafMicros leaves]]
  * </pre>
  */
 public final class DashboardOverheadAB {
@@ -30,10 +33,12 @@ public final class DashboardOverheadAB {
 
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+    int leafMicros = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    int leaves = args.length > 2 ? Integer.parseInt(args[2]) : TreeSumBenchmark.LEAVES;
     int perBlock = 5;
     Graphs.useScheduler("threads2");
-    Delayed<Long> tree = Graphs.delayedTree(TreeSumBenchmark.LEAVES);
-    long expected = Graphs.treeSum(TreeSumBenchmark.LEAVES);
+    Delayed<Long> tree = leafMicros > 0 ? spinTree(leaves, leafMicros) : Graphs.delayedTree(leaves);
+    long expected = Graphs.treeSum(leaves);
     List<Double> counting = new ArrayList<>();
     List<Double> dashboard = new ArrayList<>();
     LongAdder finished = new LongAdder();
@@ -56,12 +61,39 @@ public final class DashboardOverheadAB {
     Config.reset();
     double c = median(counting);
     double d = median(dashboard);
-    int tasks = TreeSumBenchmark.TASKS;
+    int tasks = 2 * leaves - 1;
+    System.out.printf(Locale.ROOT, "tree of %,d tasks, leaves %s, THREADS(2)%n", tasks,
+        leafMicros > 0 ? "spinning " + leafMicros + " us" : "trivial");
     System.out.printf(Locale.ROOT, "counting listener: median %.1f ms per compute, %.3f us/task (%d computes)%n",
         c, c * 1e3 / tasks, counting.size());
     System.out.printf(Locale.ROOT, "dashboard:         median %.1f ms per compute, %.3f us/task (%d computes)%n",
         d, d * 1e3 / tasks, dashboard.size());
     System.out.printf(Locale.ROOT, "dashboard vs counting listener: %+.1f %%%n", 100 * (d / c - 1));
+  }
+
+  static long spin(int k, int micros) {
+    long end = System.nanoTime() + micros * 1_000L;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    return k;
+  }
+
+  private static Delayed<Long> spinTree(int leaves, int micros) {
+    List<Delayed<Long>> level = new ArrayList<>();
+    for (int i = 0; i < leaves; i++) {
+      level.add(Delayed.of(DashboardOverheadAB::spin).name("leaf").call(i, micros));
+    }
+    while (level.size() > 1) {
+      List<Delayed<Long>> up = new ArrayList<>();
+      for (int i = 0; i < level.size(); i += 2) {
+        up.add(i + 1 < level.size()
+            ? Delayed.of((Long a, Long b) -> a + b).name("add").call(level.get(i), level.get(i + 1))
+            : level.get(i));
+      }
+      level = up;
+    }
+    return level.get(0);
   }
 
   private static void block(Delayed<Long> tree, long expected, int n, List<Double> out) {

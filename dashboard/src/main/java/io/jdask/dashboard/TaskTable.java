@@ -36,6 +36,8 @@ final class TaskTable {
   private long[] start = new long[1024];
   private long[] end = new long[1024];
   private boolean[] failed = new boolean[1024];
+  /** Marks a bar whose key is kept as a string (the token ffff...ffff is too, harmlessly). */
+  private static final long NOT_A_TOKEN = -1L;
   private long[] token = new long[1024];
   private String[] key = new String[1024]; // null where the key is group-token
   private long dropped;
@@ -98,13 +100,9 @@ final class TaskTable {
     this.start[size] = startNanos;
     this.end[size] = endNanos;
     this.failed[size] = isFailed;
-    String groupName = groups.get(group);
-    if (isGroupToken(taskKey, groupName)) {
-      this.token[size] = Long.parseUnsignedLong(taskKey, groupName.length() + 1, taskKey.length(), 16);
-      this.key[size] = null;
-    } else {
-      this.key[size] = taskKey;
-    }
+    long t = groupToken(taskKey, groups.get(group));
+    this.token[size] = t;
+    this.key[size] = t == NOT_A_TOKEN ? taskKey : null;
     size++;
   }
 
@@ -169,19 +167,24 @@ final class TaskTable {
     return groups.get(group[i]) + "-" + "0".repeat(16 - hex.length()) + hex;
   }
 
-  /** True for {@code group-} followed by 16 lower-case hex digits: exactly what {@link #key} rebuilds. */
-  private static boolean isGroupToken(String key, String group) {
+  /**
+   * The token of a key that is {@code group-} and 16 lower-case hex digits (exactly what {@link
+   * #key} rebuilds), parsed in the same pass that checks it; else {@link #NOT_A_TOKEN}.
+   */
+  private static long groupToken(String key, String group) {
     int n = group.length();
     if (key.length() != n + 17 || key.charAt(n) != '-' || !key.startsWith(group)) {
-      return false;
+      return NOT_A_TOKEN;
     }
+    long t = 0;
     for (int i = n + 1; i < key.length(); i++) {
       char c = key.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (d < 0) {
+        return NOT_A_TOKEN;
       }
+      t = t << 4 | d;
     }
-    return true;
+    return t; // ffff...ffff equals NOT_A_TOKEN: that one key is kept as a string, which is still right
   }
-
 }

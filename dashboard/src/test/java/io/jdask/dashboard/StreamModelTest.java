@@ -73,6 +73,17 @@ class StreamModelTest {
   }
 
   @Test
+  void keysComeBackExactlyWhetherStoredAsTokensOrStrings() {
+    StreamModel m = new StreamModel(T0);
+    String[] keys = {"inc-00000000000000ff", "inc-ffffffffffffffff", "inc-00000000000000FF", "inc-3-4",
+        "inc-0123456789abcdef0", "other-0123456789abcdef"};
+    for (String k : keys) {
+      m.apply(task(k, "inc", "t1", 0, 1, State.FINISHED));
+    }
+    assertArrayEquals(keys, m.tasks(0, 10).key());
+  }
+
+  @Test
   void releasedEventsAreNotBars() {
     StreamModel m = new StreamModel(T0);
     m.apply(task("a-1", "a", "t1", 0, 5, State.FINISHED));
