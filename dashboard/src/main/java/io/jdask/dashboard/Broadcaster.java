@@ -18,6 +18,12 @@ final class Broadcaster {
    * so a page joining a 100,000-task stream catches up in 20 messages without freezing.
    */
   static final int SLICE = 5_000;
+  /**
+   * Slices per page per tick: a page that joins a session of a million bars catches up over a
+   * few seconds instead of holding the dashboard thread (and so the draining of events) for as
+   * long as it takes to serialize them all at once.
+   */
+  static final int SLICES_PER_TICK = 10;
 
   /** Open pages and how many bars each has been sent. Added/removed by Jetty threads. */
   private final Map<WsContext, int[]> pages = new ConcurrentHashMap<>();
@@ -45,7 +51,7 @@ final class Broadcaster {
       WsContext ws = page.getKey();
       try {
         boolean newBars = sent[0] < model.bars();
-        while (sent[0] < model.bars()) {
+        for (int slices = 0; slices < SLICES_PER_TICK && sent[0] < model.bars(); slices++) {
           Views.Tasks slice = model.tasks(sent[0], SLICE);
           ws.send(Json.write(slice));
           sent[0] += slice.key().length;
