@@ -124,6 +124,18 @@ class DashboardApiTest {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     try (Dashboard d = Dashboard.start("127.0.0.1", 0)) {
       get(d.url() + "api/status");
+      // A page's WebSocket too: it gets a status within a tick or two.
+      java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+      java.net.http.WebSocket ws = http.newWebSocketBuilder()
+          .buildAsync(URI.create(d.url().replace("http://", "ws://") + "ws"), new java.net.http.WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+              first.complete(data.toString());
+              return null;
+            }
+          }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(first.get(10, java.util.concurrent.TimeUnit.SECONDS).contains("\"type\":\"status\""));
+      ws.abort();
     }
     Thread.sleep(200);
     Set<Thread> after = new HashSet<>(Thread.getAllStackTraces().keySet());
