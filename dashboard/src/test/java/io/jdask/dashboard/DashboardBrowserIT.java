@@ -141,6 +141,23 @@ class DashboardBrowserIT {
     waitFor(d -> tip.isDisplayed());
     assertTrue(tip.getText().matches("(?s).*key: (load|crunch)-.*group: (load|crunch).*worker: threads / .*duration: .*"), tip.getText());
 
+    // Each row shows its busy percentage in the selected run.
+    assertEquals(2L, browser.executeScript("return jdask.stream.busy.size;"));
+
+    // Zoom with the wheel around the cursor, then pan by dragging: the time window follows.
+    List<?> fit = (List<?>) browser.executeScript("jdask.stream.fit(); jdask.stream.draw(); return [jdask.stream.t0, jdask.stream.t1];");
+    double fitSpan = ((Number) fit.get(1)).doubleValue() - ((Number) fit.get(0)).doubleValue();
+    new Actions(browser).scrollFromOrigin(
+        org.openqa.selenium.interactions.WheelInput.ScrollOrigin.fromElement(canvas, 200, 0), 0, -600).perform();
+    List<?> zoomed = (List<?>) browser.executeScript("jdask.stream.draw(); return [jdask.stream.t0, jdask.stream.t1];");
+    double zoomedSpan = ((Number) zoomed.get(1)).doubleValue() - ((Number) zoomed.get(0)).doubleValue();
+    assertTrue(zoomedSpan < fitSpan * 0.8, "wheel zooms in: " + fitSpan + " -> " + zoomedSpan);
+    new Actions(browser).moveToElement(canvas, 100, 0).clickAndHold().moveByOffset(-200, 0).release().perform();
+    List<?> panned = (List<?>) browser.executeScript("jdask.stream.draw(); return [jdask.stream.t0, jdask.stream.t1];");
+    assertTrue(((Number) panned.get(0)).doubleValue() > ((Number) zoomed.get(0)).doubleValue(), "dragging left moves later in time");
+    assertEquals(zoomedSpan, ((Number) panned.get(1)).doubleValue() - ((Number) panned.get(0)).doubleValue(), zoomedSpan * 1e-6);
+    browser.executeScript("jdask.stream.fit();");
+
     // The progress section of the same page, from the DOM.
     WebElement load = browser.findElement(By.cssSelector("#progress .run .group[data-group='load']"));
     assertEquals("32", load.getDomAttribute("data-done"));
