@@ -17,7 +17,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs jdask's overhead benchmarks and prints one line per figure, per task: {@link
- * TreeSumBenchmark}, {@link EventOverheadBenchmark}, {@link ChainBenchmark}, {@link BuildBenchmark} through JMH (one fork each),
+ * TreeSumBenchmark}, {@link EventOverheadBenchmark}, {@link DashboardOverheadBenchmark}, {@link ChainBenchmark}, {@link BuildBenchmark} through JMH (one fork each),
  * then {@link HeapPerTask} in this JVM. After {@code mvn -q -B -DskipTests package -pl benchmarks
  * -am} from the repository root:
  *
@@ -110,8 +110,18 @@ public final class BenchRunner {
     List<String> lines = new ArrayList<>();
     double eventsOff = Double.NaN;
     double eventsOn = Double.NaN;
+    double counting = Double.NaN;
+    double dashboard = Double.NaN;
     for (RunResult r : results) {
       lines.add(describe(r));
+      if (r.getParams().getBenchmark().endsWith("DashboardOverheadBenchmark.compute")) {
+        double us = toMicros(r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit());
+        if (r.getParams().getParam("listener").equals("dashboard")) {
+          dashboard = us;
+        } else {
+          counting = us;
+        }
+      }
       if (r.getParams().getBenchmark().endsWith("EventOverheadBenchmark.compute")) {
         double us = toMicros(r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit());
         if (r.getParams().getParam("events").equals("on")) {
@@ -143,6 +153,11 @@ public final class BenchRunner {
       double pct = 100 * (eventsOn / eventsOff - 1);
       lines.add(String.format(Locale.ROOT, "%-44s %+8.1f %%        (listener on vs off, same graph)",
           "events.threads2.overhead", pct) + target(pct, EVENTS_TARGET_PCT, "%"));
+    }
+    if (!Double.isNaN(counting) && !Double.isNaN(dashboard)) {
+      double pct = 100 * (dashboard / counting - 1);
+      lines.add(String.format(Locale.ROOT, "%-44s %+8.1f %%        (dashboard vs counting listener, same graph)",
+          "dashboard.threads2.overhead", pct) + target(pct, EVENTS_TARGET_PCT, "%"));
     }
     return lines;
   }
@@ -176,6 +191,10 @@ public final class BenchRunner {
         }
         return String.format(Locale.ROOT, "%-44s %8.1f ms/compute  (%s, %d tasks of ~10 ms)",
             "processes.cpu200." + sched, opUs / 1e3, error(errUs / 1e3, 1), ProcessesBenchmark.CPU_TASKS);
+      }
+      case "DashboardOverheadBenchmark" -> {
+        String label = "dashboard.threads2." + r.getParams().getParam("listener") + ".perTask";
+        return perTaskUs(label, opUs, errUs, TreeSumBenchmark.TASKS, "compute");
       }
       case "ChainBenchmark" -> {
         String fuse = Boolean.parseBoolean(r.getParams().getParam("fuse")) ? "fuseOn" : "fuseOff";

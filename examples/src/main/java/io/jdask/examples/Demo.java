@@ -6,6 +6,8 @@ import io.jdask.DelayedFn2;
 import io.jdask.Jdask;
 import io.jdask.ProgressBar;
 import io.jdask.Scheduler;
+import io.jdask.dashboard.Dashboard;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.function.Supplier;
  * The demo behind {@code bin/jdask demo}: builds three graphs (the quick start, the calc_mean
  * study, a tree sum of 100,000 tasks) and runs each on every backend on the classpath, printing
  * results and timings. Backends whose modules are not yet on the classpath are listed as such.
+ * The dashboard serves the runs live; {@code --wait} keeps it serving after them until Enter.
  */
 public final class Demo {
   private Demo() {}
@@ -48,11 +51,22 @@ public final class Demo {
     return level.get(0);
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
+    boolean wait = List.of(args).contains("--wait");
+    try (Dashboard dashboard = Dashboard.start()) { // prints its URL
+      run();
+      if (wait) {
+        System.out.println();
+        System.out.println("dashboard still at " + dashboard.url() + " - press Enter (or Ctrl-C) to stop");
+        System.in.read();
+      }
+    }
+  }
+
+  private static void run() {
     int cores = Runtime.getRuntime().availableProcessors();
     System.out.println("jdask demo on " + cores + " cores (Java " + Runtime.version() + ")");
     System.out.println("default scheduler: " + Config.scheduler() + " with " + Config.numWorkers() + " workers");
-    System.out.println("dashboard: not part of this build yet (see docs/architecture.md)");
     System.out.println();
 
     Delayed<Integer> a = Delayed.of(Demo::inc).call(1);

@@ -1,0 +1,116 @@
+package io.jdask.benchmarks;
+
+import io.jdask.Config;
+import io.jdask.Delayed;
+import io.jdask.Jdask;
+import io.jdask.dashboard.Dashboard;
+import io.jdask.spi.Subscription;
+import io.jdask.spi.TaskEvent;
+import io.jdask.spi.TaskEvents;
+import io.jdask.spi.TaskListener;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The comparison of {@link DashboardOverheadBenchmark}, interleaved: blocks of computations of
+ * the 200,000-task tree on THREADS(2) with the counting listener, then with a dashboard, then
+ * counting again, and so on, in one JVM. On a machine shared with other work, load drifts over
+ * the minutes a JMH run takes, and JMH measures one parameter after the other; alternating
+ * blocks puts both sides under the same drift, so their ratio means more than either figure.
+ *
+ * <p>With {@code leafMicros > 0} the leaves busy-spin that long instead of returning at once, over
+ * {@code leaves} leaves: the overhead for tasks of a realistic size rather than trivial ones.
+ *
+ * <pre>
+ * java -Xmx2g -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) io.jdask.benchmarks.DashboardOverheadAB [rounds [leafMicros leaves]]
+ * </pre>
+ */
+public final class DashboardOverheadAB {
+  private DashboardOverheadAB() {}
+
+  public static void main(String[] args) {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+    int leafMicros = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+    int leaves = args.length > 2 ? Integer.parseInt(args[2]) : TreeSumBenchmark.LEAVES;
+    int perBlock = 5;
+    Graphs.useScheduler("threads2");
+    Delayed<Long> tree = leafMicros > 0 ? spinTree(leaves, leafMicros) : Graphs.delayedTree(leaves);
+    long expected = Graphs.treeSum(leaves);
+    List<Double> counting = new ArrayList<>();
+    List<Double> dashboard = new ArrayList<>();
+    LongAdder finished = new LongAdder();
+    for (int round = -2; round < rounds; round++) { // two rounds of warm-up, not recorded
+      try (Subscription s = TaskEvents.subscribe(new TaskListener() {
+        @Override
+        public void onTask(TaskEvent e) {
+          if (e.state() == TaskEvent.State.FINISHED) {
+            finished.increment();
+          }
+        }
+      })) {
+        block(tree, expected, perBlock, round >= 0 ? counting : null);
+      }
+      try (Dashboard d = Dashboard.start("127.0.0.1", 0)) {
+        block(tree, expected, perBlock, round >= 0 ? dashboard : null);
+      }
+    }
+    Jdask.shutdown();
+    Config.reset();
+    double c = median(counting);
+    double d = median(dashboard);
+    int tasks = 2 * leaves - 1;
+    System.out.printf(Locale.ROOT, "tree of %,d tasks, leaves %s, THREADS(2)%n", tasks,
+        leafMicros > 0 ? "spinning " + leafMicros + " us" : "trivial");
+    System.out.printf(Locale.ROOT, "counting listener: median %.1f ms per compute, %.3f us/task (%d computes)%n",
+        c, c * 1e3 / tasks, counting.size());
+    System.out.printf(Locale.ROOT, "dashboard:         median %.1f ms per compute, %.3f us/task (%d computes)%n",
+        d, d * 1e3 / tasks, dashboard.size());
+    System.out.printf(Locale.ROOT, "dashboard vs counting listener: %+.1f %%%n", 100 * (d / c - 1));
+  }
+
+  static long spin(int k, int micros) {
+    long end = System.nanoTime() + micros * 1_000L;
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+    return k;
+  }
+
+  private static Delayed<Long> spinTree(int leaves, int micros) {
+    List<Delayed<Long>> level = new ArrayList<>();
+    for (int i = 0; i < leaves; i++) {
+      level.add(Delayed.of(DashboardOverheadAB::spin).name("leaf").call(i, micros));
+    }
+    while (level.size() > 1) {
+      List<Delayed<Long>> up = new ArrayList<>();
+      for (int i = 0; i < level.size(); i += 2) {
+        up.add(i + 1 < level.size()
+            ? Delayed.of((Long a, Long b) -> a + b).name("add").call(level.get(i), level.get(i + 1))
+            : level.get(i));
+      }
+      level = up;
+    }
+    return level.get(0);
+  }
+
+  private static void block(Delayed<Long> tree, long expected, int n, List<Double> out) {
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      long sum = tree.compute();
+      long t1 = System.nanoTime();
+      Graphs.check(expected, sum);
+      if (out != null) {
+        out.add((t1 - t0) / 1e6);
+      }
+    }
+  }
+
+  private static double median(List<Double> xs) {
+    List<Double> sorted = new ArrayList<>(xs);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+}
