@@ -32,7 +32,8 @@ import java.util.List;
  * <p><b>Why Java serialization.</b> It carries lambdas and any {@code Serializable} user class
  * with no registration, which the processes and distributed schedulers need. Its cost per
  * message is amortised by batching units per {@link Message.Execute} and by shipping each
- * function once per worker; {@code docs/serialization.md} has the measurements.
+ * function once per worker; {@code docs/serialization.md} has the measurements against Fory and
+ * Kryo and why java.io stays for now (worker start-up, the Serializable contract).
  */
 final class Wire {
   static final int MAGIC = 0x6a64736b; // "jdsk"
