@@ -210,19 +210,20 @@ public final class Plan {
       } else if (src == INLINE) {
         args[k] = t.resolve(t.arg(k)).value();
       } else {
-        args[k] = resolveNested(node, k, t, results);
+        args[k] = resolveNested(node, k, t, d -> results[d]);
       }
     }
     return t.function().apply(args);
   }
 
-  private Object resolveNested(int node, int k, Task t, Object[] results) {
+  /** Rebuilds a nested argument, each task inside replaced by {@code value.apply(node)}, data inlined. */
+  private Object resolveNested(int node, int k, Task t, IntFunction<Object> value) {
     NestedArg nested = (NestedArg) t.arg(k);
     int[] leafNodes = nestedLeaves.get(nestedKey(node, k));
     Object[] leaves = nested.leaves();
     Object[] values = new Object[leafNodes.length];
     for (int i = 0; i < values.length; i++) {
-      values[i] = leafNodes[i] >= 0 ? results[leafNodes[i]] : t.resolve(leaves[i]).value();
+      values[i] = leafNodes[i] >= 0 ? value.apply(leafNodes[i]) : t.resolve(leaves[i]).value();
     }
     return nested.resolve(values);
   }
@@ -250,14 +251,7 @@ public final class Plan {
         args[k] = t.resolve(t.arg(k)).value();
         kinds[k] = ARG_CONSTANT;
       } else {
-        NestedArg nested = (NestedArg) t.arg(k);
-        int[] leafNodes = nestedLeaves.get(nestedKey(node, k));
-        Object[] leaves = nested.leaves();
-        Object[] values = new Object[leafNodes.length];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = leafNodes[i] >= 0 ? ref.apply(leafNodes[i]) : t.resolve(leaves[i]).value();
-        }
-        args[k] = nested.resolve(values);
+        args[k] = resolveNested(node, k, t, ref);
         kinds[k] = ARG_NESTED;
       }
     }
