@@ -11,6 +11,7 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -79,6 +80,9 @@ public final class BenchRunner {
       WorkerStart.Stat st = WorkerStart.measure(quick ? 2 : 5);
       lines.add(String.format(Locale.ROOT, "%-44s %8.0f ms  (first compute on a fresh PROCESSES(2), median; range %.0f-%.0f ms)",
           "processes.workerStart", st.median(), st.min(), st.max()));
+      WorkerStart.Stat cold = WorkerStart.measureColdCpu(quick ? 1 : 3);
+      lines.add(String.format(Locale.ROOT, "%-44s %8.0f ms  (200 tasks of ~10 ms, first compute after the workers start, median; range %.0f-%.0f ms)",
+          "processes.cpu200.cold", cold.median(), cold.min(), cold.max()));
     }
     System.out.println();
     System.out.println("jdask overhead (" + Runtime.getRuntime().availableProcessors() + " cores, Java "
@@ -90,22 +94,33 @@ public final class BenchRunner {
   }
 
   private static List<String> runJmh(String filter, boolean quick) throws RunnerException {
-    Options options =
-        new OptionsBuilder()
-            .include(filter == null ? Pattern.quote(BenchRunner.class.getPackageName() + ".") : filter)
-            .forks(1)
-            .warmupIterations(quick ? 1 : 3)
-            .warmupTime(TimeValue.seconds(1))
-            .measurementIterations(quick ? 2 : 5)
-            .measurementTime(TimeValue.seconds(1))
-            .jvmArgsAppend(FORK_JVM_ARGS)
-            .shouldFailOnError(true)
-            .build();
-    Collection<RunResult> results;
-    try {
-      results = new Runner(options).run();
-    } catch (NoBenchmarksException e) {
-      return List.of(); // the filter selected only HeapPerTask, or nothing
+    String all = Pattern.quote(BenchRunner.class.getPackageName() + ".");
+    String processes = Pattern.quote(ProcessesBenchmark.class.getName() + ".");
+    List<RunResult> results = new ArrayList<>();
+    results.addAll(runPass(new OptionsBuilder()
+        .include(filter == null ? all : filter)
+        .exclude(processes)
+        .warmupIterations(quick ? 1 : 3)
+        .measurementIterations(quick ? 2 : 5)
+        .measurementTime(TimeValue.seconds(1))));
+    // Fresh worker JVMs reach steady state slowly: at about a hundred messages a second, their
+    // serialization and scheduling code is compiled by C2 over some ten seconds, and on two cores
+    // that compilation takes CPU from the tasks. JMH's figure is the steady state, so this class
+    // gets a longer warm-up; the cold figure (first compute on fresh workers) is printed apart.
+    List<String> selected = new ArrayList<>();
+    for (String method : List.of("trivialTasks", "cpuBoundTasks")) {
+      String name = ProcessesBenchmark.class.getName() + "." + method;
+      if (filter == null || Pattern.compile(filter).matcher(name).find()) {
+        selected.add(Pattern.quote(name) + "$");
+      }
+    }
+    if (!selected.isEmpty()) {
+      ChainedOptionsBuilder b = new OptionsBuilder();
+      selected.forEach(b::include);
+      results.addAll(runPass(b
+          .warmupIterations(quick ? 3 : 12)
+          .measurementIterations(quick ? 2 : 5)
+          .measurementTime(TimeValue.seconds(2))));
     }
     List<String> lines = new ArrayList<>();
     double eventsOff = Double.NaN;
@@ -160,6 +175,20 @@ public final class BenchRunner {
           "dashboard.threads2.overhead", pct) + target(pct, EVENTS_TARGET_PCT, "%"));
     }
     return lines;
+  }
+
+  private static Collection<RunResult> runPass(ChainedOptionsBuilder builder) throws RunnerException {
+    Options options = builder
+        .forks(1)
+        .warmupTime(TimeValue.seconds(1))
+        .jvmArgsAppend(FORK_JVM_ARGS)
+        .shouldFailOnError(true)
+        .build();
+    try {
+      return new Runner(options).run();
+    } catch (NoBenchmarksException e) {
+      return List.of(); // the filter selected only HeapPerTask, or nothing
+    }
   }
 
   /** One line for one JMH result: time per task, from time per operation. */
