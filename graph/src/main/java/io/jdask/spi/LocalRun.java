@@ -2,6 +2,7 @@ package io.jdask.spi;
 
 import io.jdask.TaskFailedException;
 import io.jdask.graph.Plan;
+import io.jdask.graph.Releasable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -292,7 +293,23 @@ public final class LocalRun {
     busy[slot] = null;
     runners--;
     if (runners == 0) {
+      if (stopped) {
+        releaseAll();
+      }
       ended.signalAll();
+    }
+  }
+
+  /**
+   * A failed or cancelled run hands nothing back: once its last runner has retired (so no task
+   * can still be reading an input), every result it still holds is released. Locked.
+   */
+  private void releaseAll() {
+    for (int n = 0; n < results.length; n++) {
+      if (!plan.task(n).isData()) { // a data node's value belongs to whoever built the graph
+        Releasable.releaseIfOwned(results[n]);
+      }
+      results[n] = null;
     }
   }
 
@@ -369,6 +386,7 @@ public final class LocalRun {
         publishTask(node, start, end, TaskEvent.State.FINISHED, null);
       }
       if (prev >= 0) {
+        Releasable.releaseIfOwned(results[prev]);
         results[prev] = null; // a fused member's only dependent has run
         if (observed) {
           publishTask(prev, end, end, TaskEvent.State.RELEASED, null);
@@ -390,6 +408,7 @@ public final class LocalRun {
     for (int k = 0, c = plan.depCount(head); k < c; k++) {
       int d = plan.dep(head, k);
       if (--refs[d] == 0 && !plan.isOutput(d)) {
+        Releasable.releaseIfOwned(results[d]);
         results[d] = null;
         if (observed) {
           if (now == 0L) {

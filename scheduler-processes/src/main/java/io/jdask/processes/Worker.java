@@ -1,6 +1,7 @@
 package io.jdask.processes;
 
 import io.jdask.graph.Plan;
+import io.jdask.graph.Releasable;
 import io.jdask.graph.TaskFunction;
 import io.jdask.spi.EventClock;
 import io.jdask.spi.LocalRun;
@@ -146,7 +147,7 @@ final class Worker {
       }
     } else if (msg instanceof Message.Release r) {
       for (int node : r.nodes()) {
-        store.remove(storeKey(r.runId(), node));
+        Releasable.releaseIfOwned(store.remove(storeKey(r.runId(), node)));
       }
     } else if (msg instanceof Message.Forget f) {
       Set<Thread> ts = running.remove(f.runId());
@@ -156,7 +157,11 @@ final class Worker {
           ts.forEach(Thread::interrupt);
         }
       }
-      store.keySet().removeIf(k -> (k >>> 32) == f.runId());
+      for (Long k : new ArrayList<>(store.keySet())) {
+        if ((k >>> 32) == f.runId()) {
+          Releasable.releaseIfOwned(store.remove(k));
+        }
+      }
     } else {
       log.warn("worker {}: unexpected message {}", id, msg.getClass().getSimpleName());
     }
@@ -174,20 +179,26 @@ final class Worker {
     long[] starts = new long[n];
     long[] ends = new long[n];
     Object value = null;
+    List<Object> fetched = new ArrayList<>(0); // copies of other workers' results, used once
     int i = 0;
     try {
       for (; i < n; i++) {
         int node = u.nodes()[i];
-        Object[] args = resolve(u.args()[i], u.argKinds()[i]);
+        Object[] args = resolve(u.args()[i], u.argKinds()[i], fetched);
         starts[i] = EventClock.epochNanos();
         if (observed) {
           send(new Message.NodeStarted(runId, node, me.getName(), starts[i]));
         }
-        value = LocalRun.applyAsTask(functions.get(u.fnIds()[i]), args);
+        try {
+          value = LocalRun.applyAsTask(functions.get(u.fnIds()[i]), args);
+        } finally {
+          fetched.forEach(Releasable::releaseIfOwned);
+          fetched.clear();
+        }
         ends[i] = EventClock.epochNanos();
         store.put(storeKey(runId, node), value == null ? NULL : value);
-        if (i > 0) {
-          store.remove(storeKey(runId, u.nodes()[i - 1])); // a fused member's only user has run
+        if (i > 0) { // a fused member's only user has run
+          Releasable.releaseIfOwned(store.remove(storeKey(runId, u.nodes()[i - 1])));
         }
       }
       send(new Message.UnitFinished(runId, u.nodes()[0], u.nodes(), starts, ends, me.getName(),
@@ -204,48 +215,49 @@ final class Worker {
     }
   }
 
-  private Object[] resolve(Object[] args, byte[] kinds) throws InputUnavailableException {
+  private Object[] resolve(Object[] args, byte[] kinds, List<Object> fetched)
+      throws InputUnavailableException {
     Object[] out = args.clone();
     for (int k = 0; k < out.length; k++) {
       if (kinds[k] == Plan.ARG_REFERENCE) {
-        out[k] = input((Message.InputRef) out[k]);
+        out[k] = input((Message.InputRef) out[k], fetched);
       } else if (kinds[k] == Plan.ARG_NESTED) {
-        out[k] = resolveNested(out[k]);
+        out[k] = resolveNested(out[k], fetched);
       }
     }
     return out;
   }
 
   /** Replaces references inside the ArrayList / LinkedHashSet / LinkedHashMap jdask built. */
-  private Object resolveNested(Object o) throws InputUnavailableException {
+  private Object resolveNested(Object o, List<Object> fetched) throws InputUnavailableException {
     if (o instanceof Message.InputRef r) {
-      return input(r);
+      return input(r, fetched);
     }
     if (o instanceof List<?> list) {
       List<Object> out = new ArrayList<>(list.size());
       for (Object x : list) {
-        out.add(resolveNested(x));
+        out.add(resolveNested(x, fetched));
       }
       return out;
     }
     if (o instanceof Set<?> set) {
       Set<Object> out = new LinkedHashSet<>();
       for (Object x : set) {
-        out.add(resolveNested(x));
+        out.add(resolveNested(x, fetched));
       }
       return out;
     }
     if (o instanceof Map<?, ?> map) {
       Map<Object, Object> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.put(resolveNested(e.getKey()), resolveNested(e.getValue()));
+        out.put(resolveNested(e.getKey(), fetched), resolveNested(e.getValue(), fetched));
       }
       return out;
     }
     return o;
   }
 
-  private Object input(Message.InputRef ref) throws InputUnavailableException {
+  private Object input(Message.InputRef ref, List<Object> fetched) throws InputUnavailableException {
     Object v = store.get(storeKey(ref.runId(), ref.node()));
     if (v != null) {
       return v == NULL ? null : v;
@@ -253,7 +265,9 @@ final class Worker {
     if (ref.holder() == id) {
       throw new InputUnavailableException("node " + ref.node() + " is not in worker " + id, null);
     }
-    return fetcher.fetch(ref);
+    Object copy = fetcher.fetch(ref);
+    fetched.add(copy);
+    return copy;
   }
 
   private Throwable portable(Throwable e) {
