@@ -94,9 +94,10 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /**
-   * Shows the graph behind these outputs on the graph page, coloured by the state of each task
-   * as events arrive. The event stream carries no edges, so the graph page only knows the graphs
-   * it is shown (up to {@value GraphView#MAX_NODES} tasks).
+   * Shows the graph behind these outputs on the graph page from now on, coloured by the state of
+   * each task as events of any run arrive (up to {@value GraphView#MAX_NODES} tasks). Without it
+   * the page draws the latest run of at most that many tasks; use this to watch the part of a
+   * larger graph behind some outputs, or to keep one graph on the page across runs.
    */
   public void showGraph(TaskHandle... outputs) {
     GraphView g = GraphView.of(Arrays.stream(outputs).map(TaskHandle::task).toList());

@@ -8,6 +8,7 @@ import io.jdask.spi.TaskListener;
 import io.jdask.spi.WorkerEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -23,8 +24,17 @@ import java.util.function.Consumer;
  * lane keeps events of one thread in order, which is what a task stream row needs; across lanes
  * there is no order, and the model does not rely on one.
  *
- * <p>RELEASED events are dropped here unless a graph page wants them ({@link #keepReleased}):
- * they are a third of a tree's events and the task stream does not draw them. And a STARTED
+ * <p>RELEASED events are dropped here unless the graph page draws their run: those of the latest
+ * run small enough to draw ({@link GraphView#MAX_NODES}), or all of them while a graph given to
+ * showGraph is on the page ({@link #keepReleased}). They are a third of a tree's events and the
+ * task stream does not draw them.
+ *
+ * <p>A run's STARTED event does not go into a lane but into one shared queue ({@code starts}),
+ * handed on before any task or end event of a newer run: lanes are drained one after the other, so
+ * from a lane the run's first task events could reach the model before the caller's lane
+ * brings their run's STARTED, and the graph page, which builds the run's graph from that event,
+ * would miss their states. Runs are rare next to tasks, so one queue shared by all threads costs
+ * nothing noticeable there. And a STARTED
  * event directly followed in its lane by the end of the same task is skipped when draining: the
  * task is no longer running, and the end event says all the model needs. For short tasks that
  * halves the dashboard thread's work, which on a small machine competes with the workers.
@@ -37,6 +47,12 @@ final class EventFeed implements TaskListener, AutoCloseable {
   private final ThreadLocal<Lane> myLane = ThreadLocal.withInitial(this::newLane);
   private final Subscription subscription;
   private volatile boolean keepReleased;
+  /** The run whose graph the page draws, or {@link #NO_RUN}; set before that run's task events. */
+  private volatile long graphRunId = NO_RUN;
+  private static final long NO_RUN = -1;
+  private final ConcurrentLinkedQueue<RunEvent> starts = new ConcurrentLinkedQueue<>();
+  /** Consumer only: every run up to this id has had its STARTED event (if any) handed on. */
+  private long announced;
 
   EventFeed() {
     subscription = TaskEvents.subscribe(this);
@@ -48,14 +64,21 @@ final class EventFeed implements TaskListener, AutoCloseable {
 
   @Override
   public void onTask(TaskEvent event) {
-    if (event.state() != TaskEvent.State.RELEASED || keepReleased) {
+    if (event.state() != TaskEvent.State.RELEASED || keepReleased || event.runId() == graphRunId) {
       myLane.get().add(event);
     }
   }
 
   @Override
   public void onRun(RunEvent event) {
-    myLane.get().add(event);
+    if (event.kind() != RunEvent.Kind.STARTED) {
+      myLane.get().add(event);
+      return;
+    }
+    // Called on the run's publishing thread before any of its task events: its RELEASED events
+    // are kept from the first one on. Only a size check here; the graph is built when drained.
+    graphRunId = event.plan() != null && event.plan().size() <= GraphView.MAX_NODES ? event.runId() : NO_RUN;
+    starts.add(event);
   }
 
   @Override
@@ -65,13 +88,33 @@ final class EventFeed implements TaskListener, AutoCloseable {
 
   /** Hands every queued event to the consumer; call from one thread only. Returns how many. */
   int drain(Consumer<Object> consumer) {
+    int[] runStarts = {announce(consumer)};
+    Consumer<Object> inOrder = e -> {
+      long run = e instanceof TaskEvent t ? t.runId() : e instanceof RunEvent r ? r.runId() : 0;
+      if (run > announced) {
+        // A newer run's task or end: its STARTED was queued before it was published, so it is there.
+        announced = run;
+        runStarts[0] += announce(consumer);
+      }
+      consumer.accept(e);
+    };
     int n = 0;
     for (Lane lane : lanes) {
       boolean ownerDead = !lane.owner.isAlive(); // read before draining: nothing can follow it
-      n += lane.drain(consumer);
+      n += lane.drain(inOrder);
       if (ownerDead) {
         lanes.remove(lane);
       }
+    }
+    return n + runStarts[0];
+  }
+
+  /** Hands on the queued STARTED events, oldest first. Returns how many. */
+  private int announce(Consumer<Object> consumer) {
+    int n = 0;
+    for (RunEvent e; (e = starts.poll()) != null; n++) {
+      announced = Math.max(announced, e.runId());
+      consumer.accept(e);
     }
     return n;
   }

@@ -1,18 +1,20 @@
 package io.jdask.dashboard;
 
+import io.jdask.graph.Plan;
 import io.jdask.spi.RunEvent;
 import io.jdask.spi.TaskEvent;
 import io.jdask.spi.WorkerEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Everything the pages show, built from events only: the task stream ({@link TaskTable}), one
- * {@link RunStats} per computation, the workers, and the registered graph. One thread (the
+ * {@link RunStats} per computation, the workers, and the graph page's graph. One thread (the
  * dashboard's, or a report's) applies events and asks for views; nothing here is thread-safe.
  *
  * <p>Times leave the model as milliseconds since {@code origin} (epoch nanoseconds), as doubles
@@ -30,6 +32,11 @@ final class StreamModel {
   private final Map<String, Set<Integer>> workerRows = new LinkedHashMap<>();
   private final Map<String, WorkerEvent> remoteWorkers = new LinkedHashMap<>();
   private GraphView graph;
+  /** True once a graph was given to showGraph: it stays, and runs no longer replace it. */
+  private boolean graphPinned;
+  /** What the graph page says when there is no graph to draw. */
+  private String graphNote = String.format(Locale.ROOT, "no run yet: the graph page draws the latest run of at"
+      + " most %,d tasks, or the graph given to dashboard.showGraph(outputs)", GraphView.MAX_NODES);
   private RunStats lastRun; // events come in runs of one computation: saves a boxed map lookup
 
   StreamModel(long originEpochNanos) {
@@ -46,13 +53,15 @@ final class StreamModel {
     }
   }
 
+  /** Shows this graph from now on, whatever runs next (showGraph). */
   void graph(GraphView g) {
     graph = g;
+    graphPinned = true;
   }
 
   private void task(TaskEvent e) {
-    if (graph != null) {
-      graph.state(e.key(), switch (e.state()) {
+    if (graph != null && graph.follows(e.runId())) { // before e.key(): making a key costs
+      graph.state(e.runId(), e.key(), switch (e.state()) {
         case STARTED -> "running";
         case FINISHED -> "memory";
         case FAILED -> "failed";
@@ -88,9 +97,12 @@ final class StreamModel {
     RunStats run = runStats(e.runId());
     if (e.kind() == RunEvent.Kind.STARTED) {
       run.started(e.backend(), e.totalTasks(), e.tasksPerGroup(), e.epochNanos());
+      if (!graphPinned) {
+        runGraph(e);
+      }
       return;
     }
-    run.ended(e.kind().name().toLowerCase(java.util.Locale.ROOT), e.error(), e.epochNanos());
+    run.ended(e.kind().name().toLowerCase(Locale.ROOT), e.error(), e.epochNanos());
     run.clearRunning();
     // Tasks of a failed or cancelled run that never reported back are not running any more.
     for (int i = 0; i < running.length; i++) {
@@ -98,6 +110,24 @@ final class StreamModel {
         running[i] = null;
       }
     }
+  }
+
+  /**
+   * The latest run replaces the graph: drawn from the plan its STARTED event carries when it is
+   * small enough. Built here, on the model's thread, not on the thread that started the run.
+   */
+  private void runGraph(RunEvent e) {
+    Plan plan = e.plan();
+    if (plan != null && plan.size() <= GraphView.MAX_NODES) {
+      graph = GraphView.of(e.runId(), plan);
+      return;
+    }
+    graph = null;
+    graphNote = plan == null
+        ? "run " + e.runId() + " (" + e.backend() + ") published no graph structure"
+        : String.format(Locale.ROOT, "run %d has %,d tasks: the graph page draws runs of at most %,d;"
+            + " dashboard.showGraph(outputs) draws the part behind some outputs", e.runId(), plan.size(),
+            GraphView.MAX_NODES);
   }
 
   private RunStats runStats(long id) {
@@ -179,9 +209,7 @@ final class StreamModel {
   }
 
   Views.Graph graphView() {
-    return graph == null
-        ? new Views.Graph(List.of(), new int[0][], "no graph registered: call dashboard.showGraph(outputs) before computing")
-        : graph.view();
+    return graph == null ? new Views.Graph(-1, List.of(), new int[0][], graphNote) : graph.view();
   }
 
   List<Views.Worker> workers(long nowNanos, JvmSampler jvm) {

@@ -89,8 +89,11 @@ final class Views {
       double cpuCores,
       double lastSeen) {}
 
-  /** A registered graph: nodes with their state, and edges from dependency to dependent. */
-  record Graph(List<Node> nodes, int[][] edges, String note) {}
+  /**
+   * The graph page's graph: nodes with their state, and edges from dependency to dependent.
+   * {@code run} is the run it was built from, -1 for a graph given to showGraph or none.
+   */
+  record Graph(long run, List<Node> nodes, int[][] edges, String note) {}
 
   record Node(int id, String key, String group, String state) {}
 }

@@ -16,7 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,29 @@ class DashboardApiTest {
       HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(d.url())).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, page.statusCode());
       assertTrue(page.body().contains("taskstream.js"));
+    }
+  }
+
+  @Test
+  void theGraphOfEveryRunIsServedWithoutShowGraph() throws Exception {
+    try (Dashboard d = Dashboard.start("127.0.0.1", 0);
+        Config.Scope threads = Config.with(Scheduler.THREADS, 2)) {
+      assertTrue(get(d.url() + "api/graph").get("note").asText().startsWith("no run yet"));
+      Workload.run(11);
+      long run = get(d.url() + "api/runs").get(0).get("id").asLong();
+      // Each load's result is released once its crunch ran; the crunches are outputs, kept.
+      Map<String, Integer> expected = Map.of("load released", 32, "crunch memory", 32);
+      Map<String, Integer> states = Map.of();
+      JsonNode graph = null;
+      for (long deadline = System.nanoTime() + 5_000_000_000L; System.nanoTime() < deadline && !states.equals(expected); ) {
+        graph = get(d.url() + "api/graph");
+        Map<String, Integer> counts = new HashMap<>();
+        graph.get("nodes").forEach(n -> counts.merge(n.get("group").asText() + " " + n.get("state").asText(), 1, Integer::sum));
+        states = counts;
+      }
+      assertEquals(expected, states);
+      assertEquals(run, graph.get("run").asLong());
+      assertEquals(32, graph.get("edges").size(), "load -> crunch");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.jdask.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -194,6 +195,41 @@ class DashboardBrowserIT {
     assertEquals("66", graph.getDomAttribute("data-nodes"), states);
     assertTrue(!states.contains("waiting") && !states.contains("running"), states);
     Browser.screenshot(browser, "dashboard-graph.png");
+  }
+
+  @Test
+  void theGraphPageDrawsAPlainRunWithoutShowGraph() throws Exception {
+    // A dashboard of its own: the shared one may have a graph pinned by showGraph already.
+    try (Dashboard plain = Dashboard.start("127.0.0.1", 0)) {
+      try (Config.Scope threads = Config.with(Scheduler.THREADS, 2)) {
+        Workload.run(4);
+      }
+      long run = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(java.net.http.HttpClient.newHttpClient().send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(plain.url() + "api/runs")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+          .get(0).get("id").asLong();
+      browser.get(plain.url() + "graph.html");
+      WebElement graph = browser.findElement(By.id("graph"));
+      WebElement note = browser.findElement(By.id("graph-note"));
+      waitFor(d -> String.valueOf(run).equals(graph.getDomAttribute("data-run")));
+      // Every load's result was released once its crunch ran; the crunches are the outputs.
+      waitFor(d -> "{\"released\":32,\"memory\":32}".equals(graph.getDomAttribute("data-states")));
+      assertEquals(String.valueOf(Workload.TASKS), graph.getDomAttribute("data-nodes"));
+      assertTrue(note.getText().startsWith("Run " + run + ": 64 tasks, 32 edges"), note.getText());
+      Browser.screenshot(browser, "dashboard-graph-of-a-run.png");
+
+      // A run above the limit is not drawn; the page says why and leaves no stale drawing.
+      List<Delayed<Integer>> leaves = new ArrayList<>();
+      for (int i = 0; i < GraphView.MAX_NODES; i++) {
+        leaves.add(Delayed.of(DashboardBrowserIT::divide).name("leaf").call(i, 1));
+      }
+      try (Config.Scope threads = Config.with(Scheduler.THREADS, 2)) {
+        Delayed.list(leaves).compute();
+      }
+      waitFor(d -> note.getText().contains("has 5,001 tasks"));
+      assertNull(graph.getDomAttribute("data-nodes"));
+    }
   }
 
   static int divide(int a, int b) {

@@ -148,7 +148,8 @@ public final class LocalRun {
     long startNanos = EventClock.epochNanos();
     if (observed) {
       TaskEvents.publish(
-          new RunEvent(runId, RunEvent.Kind.STARTED, backend, plan.taskCount(), plan.tasksPerGroup(), startNanos, null));
+          new RunEvent(runId, RunEvent.Kind.STARTED, backend, plan.taskCount(), plan.tasksPerGroup(), startNanos, null,
+              plan));
     }
     try {
       if (unitsLeft > 0) {

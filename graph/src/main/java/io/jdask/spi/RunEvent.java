@@ -1,5 +1,6 @@
 package io.jdask.spi;
 
+import io.jdask.graph.Plan;
 import java.util.Map;
 
 /**
@@ -12,6 +13,11 @@ import java.util.Map;
  * @param tasksPerGroup for STARTED, the number of tasks per group (empty otherwise)
  * @param epochNanos when it happened ({@link EventClock})
  * @param error for FAILED, what failed; else null
+ * @param plan for STARTED, the plan the backend runs: every node of the computation with its
+ *     key, group and dependencies, so a listener can draw the graph its task events colour.
+ *     It is the backend's own instance, shared and immutable: read it, never hold on to it
+ *     longer than needed (it references the tasks' functions and arguments). Null for the other
+ *     kinds, and for STARTED from a backend that does not publish its structure.
  */
 public record RunEvent(
     long runId,
@@ -20,7 +26,14 @@ public record RunEvent(
     int totalTasks,
     Map<String, Integer> tasksPerGroup,
     long epochNanos,
-    String error) {
+    String error,
+    Plan plan) {
+
+  /** An event without a plan: every end, and a start that does not publish its structure. */
+  public RunEvent(long runId, Kind kind, String backend, int totalTasks, Map<String, Integer> tasksPerGroup,
+      long epochNanos, String error) {
+    this(runId, kind, backend, totalTasks, tasksPerGroup, epochNanos, error, null);
+  }
 
   /** The moments of a computation's life. */
   public enum Kind {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,15 +13,18 @@ import io.jdask.Delayed;
 import io.jdask.DelayedFn2;
 import io.jdask.Jdask;
 import io.jdask.TaskFailedException;
+import io.jdask.graph.Plan;
 import io.jdask.graph.Task;
 import io.jdask.graph.TaskFunction;
 import io.jdask.graph.TaskGraph;
 import io.jdask.spi.RunEvent;
 import io.jdask.spi.TaskEvent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -309,6 +313,29 @@ public abstract class BackendContract {
     assertEquals(3, started.totalTasks());
     assertEquals(Map.of("inc", 1, "square", 1, "add", 1), started.tasksPerGroup());
     assertEquals(RunEvent.Kind.FINISHED, events.runs().get(1).kind());
+  }
+
+  @Test
+  void theStartedEventCarriesEveryNodeOfThePlanFusedChainsIncluded() {
+    // a -> b -> c is one fused unit (fusion is on by default); d needs c and e.
+    Delayed<Integer> a = Delayed.of(Fixtures::inc).call(1);
+    Delayed<Integer> b = Delayed.of(Fixtures::square).call(a);
+    Delayed<Integer> c = Delayed.of(Fixtures::inc).call(b);
+    Delayed<Integer> e = Delayed.of(Fixtures::inc).call(0);
+    Delayed<Integer> d = Delayed.of(Fixtures::add).call(c, e);
+    assertEquals(6, d.compute());
+    Plan plan = events.runs().get(0).plan();
+    assertNotNull(plan, "STARTED carries the run's plan");
+    assertEquals(5, plan.size());
+    assertTrue(plan.units() < plan.size(), "the chain was fused: " + plan.units() + " units");
+    Set<String> finished = new HashSet<>();
+    events.tasks().stream().filter(t -> t.state() == TaskEvent.State.FINISHED).forEach(t -> finished.add(t.key()));
+    assertEquals(Set.copyOf(plan.keys()), finished, "every node of the plan reports, and only those");
+    int node = plan.keys().indexOf(d.key());
+    assertEquals(Set.of(c.key(), e.key()), Set.of(plan.key(plan.dep(node, 0)), plan.key(plan.dep(node, 1))));
+    for (RunEvent end : events.runs().subList(1, events.runs().size())) {
+      assertNull(end.plan(), end.kind() + " carries no plan");
+    }
   }
 
   @Test

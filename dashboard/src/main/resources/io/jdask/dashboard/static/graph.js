@@ -1,6 +1,7 @@
-// The graph page: the graph given to dashboard.showGraph(...), left to right by depth, each
-// task coloured by its state. Polls /api/graph once a second: the structure is fixed and the
-// states are a few bytes per node, so polling is simpler than another WebSocket message.
+// The graph page: the latest run of at most 5,000 tasks, or the graph given to
+// dashboard.showGraph(...), left to right by depth, each task coloured by its state. Polls
+// /api/graph once a second: the structure is fixed and the states are a few bytes per node,
+// so polling is simpler than another WebSocket message.
 (function () {
   'use strict';
   const COLORS = { waiting: '#cccccc', running: '#4e79a7', memory: '#59a14f', released: '#a7d3a0', failed: '#d62728' };
@@ -53,9 +54,11 @@
       ctx.fill();
       counts[node.state] = (counts[node.state] || 0) + 1;
     }
+    canvas.dataset.run = String(graph.run);
     canvas.dataset.nodes = String(graph.nodes.length);
     canvas.dataset.states = JSON.stringify(counts);
-    note.textContent = graph.nodes.length + ' tasks, ' + graph.edges.length + ' edges: ' +
+    note.textContent = (graph.run >= 0 ? 'Run ' + graph.run + ': ' : '') +
+      graph.nodes.length + ' tasks, ' + graph.edges.length + ' edges: ' +
       Object.entries(counts).map(([s, c]) => c + ' ' + s).join(', ') +
       '. Grey: waiting, blue: running, green: in memory, pale green: released, red: failed.';
   }
@@ -63,8 +66,16 @@
   async function poll() {
     try {
       const g = await (await fetch('api/graph')).json();
-      if (!g.nodes.length) { note.textContent = g.note; } else {
-        if (!graph || graph.nodes.length !== g.nodes.length || graph.edges.length !== g.edges.length) layout = lay(g);
+      if (!g.nodes.length) {
+        // Nothing to draw (no run yet, or the latest run is too large): do not leave the old one.
+        graph = null;
+        canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+        delete canvas.dataset.run; delete canvas.dataset.nodes; delete canvas.dataset.states;
+        note.textContent = g.note;
+      } else {
+        // Another run's graph may have as many nodes and edges: compare the run too.
+        if (!graph || graph.run !== g.run || graph.nodes.length !== g.nodes.length ||
+            graph.edges.length !== g.edges.length) layout = lay(g);
         graph = g;
         draw();
       }
