@@ -152,8 +152,8 @@ final class ChunkFile {
       long dataOffset;
       try {
         dataOffset = locateData(mapping, file, expected, expectedCount, chunkName);
-      } catch (IndexOutOfBoundsException | IllegalArgumentException | UnsupportedOperationException e) {
-        // What garbage flatbuffers raise: an offset beyond its slice, or an unknown type id.
+      } catch (RuntimeException e) {
+        // What garbage flatbuffers raise: an offset beyond its slice, a null table, an unknown type.
         throw new CorruptChunkException(file, chunkName, "its metadata cannot be parsed: " + e, e);
       }
       return MappedChunk.of(file, mapping, dataOffset, expectedBytes);
@@ -258,7 +258,14 @@ final class ChunkFile {
               + " bytes, body " + bodyLength + " bytes) does not lie between the header and the footer at "
               + footerStart);
     }
-    RecordBatch batch = recordBatch(buf, blockOffset, (int) metadataLength, file, chunkName);
+    Message message = message(buf, blockOffset, (int) metadataLength, file, chunkName);
+    if (message.headerType() != MessageHeader.RecordBatch || message.bodyLength() != bodyLength) {
+      throw new CorruptChunkException(
+          file, chunkName, "the block named by its footer holds a " + MessageHeader.name(message.headerType())
+              + " message with a body of " + message.bodyLength() + " bytes, not a record batch of "
+              + bodyLength);
+    }
+    RecordBatch batch = (RecordBatch) message.header(new RecordBatch());
     if (batch.compression() != null) {
       throw new CorruptChunkException(file, chunkName, "its record batch is compressed; chunk files are not");
     }
@@ -292,9 +299,8 @@ final class ChunkFile {
     return blockOffset + metadataLength + data.offset();
   }
 
-  /** Parses the encapsulated message at the start of a block: its metadata is a RecordBatch. */
-  private static RecordBatch recordBatch(
-      ByteBuffer buf, long blockOffset, int metadataLength, Path file, String chunkName)
+  /** Parses the encapsulated message at the start of a block, checking its length prefix. */
+  private static Message message(ByteBuffer buf, long blockOffset, int metadataLength, Path file, String chunkName)
       throws CorruptChunkException {
     // A message starts with the continuation marker -1 and its flatbuffer's size, or (before
     // Arrow 0.15) with the size alone.
@@ -306,13 +312,7 @@ final class ChunkFile {
           file, chunkName, "its record batch message length " + messageLength
               + " does not fit the block's " + metadataLength + " metadata bytes");
     }
-    Message message = Message.getRootAsMessage(slice(buf, blockOffset + prefix, messageLength));
-    if (message.headerType() != MessageHeader.RecordBatch) {
-      throw new CorruptChunkException(
-          file, chunkName, "the block named by its footer holds message type "
-              + MessageHeader.name(message.headerType()) + ", not a record batch");
-    }
-    return (RecordBatch) message.header(new RecordBatch());
+    return Message.getRootAsMessage(slice(buf, blockOffset + prefix, messageLength));
   }
 
   private static boolean hasMagic(ByteBuffer buf, int at) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -230,6 +231,40 @@ class ChunkFileTest {
       writer.end();
     }
     assertCorrupt(file, DType.FLOAT64, 0, "expected one column");
+  }
+
+  @Test
+  void damagedMetadataNeverYieldsWrongData() throws IOException {
+    int count = 100;
+    Path file = dir.resolve("chunk.arrow");
+    long stored;
+    byte[] firstBytes = new byte[16];
+    try (ArrowBuf source = filled(DType.FLOAT64, count)) {
+      ChunkFile.write(file, DType.FLOAT64, source.memoryAddress(), count);
+      stored = ChunkFile.checksum(source.memoryAddress(), count * 8L);
+      source.getBytes(0, firstBytes);
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    int dataStart = indexOf(bytes, firstBytes);
+    int dataEnd = dataStart + count * 8;
+    Random random = new Random(20261203);
+    Path damaged = dir.resolve("damaged.arrow");
+    int mapped = 0;
+    for (int round = 0; round < 3000; round++) {
+      byte[] copy = bytes.clone();
+      for (int k = 1 + random.nextInt(4); k > 0; k--) { // outside the data: what structure checks cover
+        int at = random.nextInt(bytes.length - (dataEnd - dataStart));
+        copy[at < dataStart ? at : at + dataEnd - dataStart] = (byte) random.nextInt();
+      }
+      Files.write(damaged, copy);
+      try (MappedChunk chunk = ChunkFile.map(damaged, DType.FLOAT64, count, CHUNK)) {
+        assertEquals(stored, ChunkFile.checksum(chunk.address(), chunk.byteLength()), "round " + round);
+        mapped++; // the damage hit bytes that do not matter, such as padding
+      } catch (CorruptChunkException expected) {
+        assertTrue(expected.getMessage().contains(CHUNK), expected.getMessage());
+      }
+    }
+    assertTrue(mapped < 3000, "some damage is detected");
   }
 
   @Test
