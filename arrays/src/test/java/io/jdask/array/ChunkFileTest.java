@@ -236,16 +236,9 @@ class ChunkFileTest {
   @Test
   void damagedMetadataNeverYieldsWrongData() throws IOException {
     int count = 100;
-    Path file = dir.resolve("chunk.arrow");
-    long stored;
-    byte[] firstBytes = new byte[16];
-    try (ArrowBuf source = filled(DType.FLOAT64, count)) {
-      ChunkFile.write(file, DType.FLOAT64, source.memoryAddress(), count);
-      stored = ChunkFile.checksum(source.memoryAddress(), count * 8L);
-      source.getBytes(0, firstBytes);
-    }
-    byte[] bytes = Files.readAllBytes(file);
-    int dataStart = indexOf(bytes, firstBytes);
+    Located chunkFile = writeLocated(DType.FLOAT64, count);
+    byte[] bytes = Files.readAllBytes(chunkFile.file());
+    int dataStart = chunkFile.dataStart();
     int dataEnd = dataStart + count * 8;
     Random random = new Random(20261203);
     Path damaged = dir.resolve("damaged.arrow");
@@ -258,7 +251,7 @@ class ChunkFileTest {
       }
       Files.write(damaged, copy);
       try (MappedChunk chunk = ChunkFile.map(damaged, DType.FLOAT64, count, CHUNK)) {
-        assertEquals(stored, ChunkFile.checksum(chunk.address(), chunk.byteLength()), "round " + round);
+        assertEquals(chunkFile.checksum(), ChunkFile.checksum(chunk.address(), chunk.byteLength()), "round " + round);
         mapped++; // the damage hit bytes that do not matter, such as padding
       } catch (CorruptChunkException expected) {
         assertTrue(expected.getMessage().contains(CHUNK), expected.getMessage());
@@ -270,20 +263,12 @@ class ChunkFileTest {
   @Test
   void checksumDetectsAFlippedDataByte() throws IOException {
     int count = 1000;
-    Path file = dir.resolve("chunk.arrow");
-    long stored;
-    byte[] firstBytes = new byte[16];
-    try (ArrowBuf source = filled(DType.INT64, count)) {
-      ChunkFile.write(file, DType.INT64, source.memoryAddress(), count);
-      stored = ChunkFile.checksum(source.memoryAddress(), count * 8L);
-      source.getBytes(0, firstBytes);
-    }
-    byte[] bytes = Files.readAllBytes(file);
-    int dataStart = indexOf(bytes, firstBytes);
-    bytes[dataStart + 4321] ^= 0x01;
-    Files.write(file, bytes);
-    try (MappedChunk chunk = ChunkFile.map(file, DType.INT64, count, CHUNK)) { // structure is fine
-      assertNotEquals(stored, ChunkFile.checksum(chunk.address(), chunk.byteLength()));
+    Located chunkFile = writeLocated(DType.INT64, count);
+    byte[] bytes = Files.readAllBytes(chunkFile.file());
+    bytes[chunkFile.dataStart() + 4321] ^= 0x01;
+    Files.write(chunkFile.file(), bytes);
+    try (MappedChunk chunk = ChunkFile.map(chunkFile.file(), DType.INT64, count, CHUNK)) { // structure is fine
+      assertNotEquals(chunkFile.checksum(), ChunkFile.checksum(chunk.address(), chunk.byteLength()));
     }
   }
 
@@ -337,6 +322,21 @@ class ChunkFileTest {
       ChunkFile.write(file, dtype, source.memoryAddress(), count);
     }
     return file;
+  }
+
+  /** A chunk file, the checksum of its data and where in the file the data starts. */
+  private record Located(Path file, long checksum, int dataStart) {}
+
+  private Located writeLocated(DType dtype, int count) throws IOException {
+    Path file = dir.resolve("chunk.arrow");
+    long checksum;
+    byte[] firstBytes = new byte[16];
+    try (ArrowBuf source = filled(dtype, count)) {
+      ChunkFile.write(file, dtype, source.memoryAddress(), count);
+      checksum = ChunkFile.checksum(source.memoryAddress(), (long) count * dtype.byteWidth());
+      source.getBytes(0, firstBytes);
+    }
+    return new Located(file, checksum, indexOf(Files.readAllBytes(file), firstBytes));
   }
 
   private static void assertCorrupt(Path file, DType dtype, long count, String detail) {
