@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
 import org.apache.arrow.flatbuf.Buffer;
 import org.apache.arrow.flatbuf.FieldNode;
@@ -74,7 +75,8 @@ final class ChunkFile {
    * <p>The bytes go from {@code address} straight to the file channel (no copy in Java). They are
    * written to a temporary file in the same directory, which is then renamed over {@code file}:
    * a crash of the writing process leaves either the old file or the complete new one, never a
-   * partial file under the final name. The file is not fsynced (that would cost more than the
+   * partial file under the final name (a killed writer may leave its {@code .<name>.<random>.tmp}
+   * file behind, for whoever cleans the directory). The file is not fsynced (that would cost more than the
    * write itself); after a power loss a renamed file may lack its data, which {@link #map} or the
    * checksum then reports.
    *
@@ -83,10 +85,13 @@ final class ChunkFile {
   static void write(Path file, DType dtype, long address, long count) throws IOException {
     long byteLength = byteLength(dtype, count);
     Path target = file.toAbsolutePath();
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    // Not Files.createTempFile: its files are private to the owner (0600), the chunk must get the
+    // permissions any new file gets.
+    Path tmp = target.resolveSibling(
+        "." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
     boolean moved = false;
     try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         writeIpcFile(channel, dtype, count, List.of(describe(address, 0), describe(address, byteLength)));
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -91,10 +91,6 @@ final class MappedChunk implements AutoCloseable {
     return byteLength;
   }
 
-  Path file() {
-    return file;
-  }
-
   /** Unmaps the region; further calls do nothing. */
   @Override
   public void close() {

@@ -79,6 +79,8 @@ class ChunkFileTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertEquals(List.of(file), files.toList(), "the temporary file is gone");
     }
+    assertEquals(Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain"))), Files.getPosixFilePermissions(file),
+        "a chunk gets the permissions of any new file");
   }
 
   @ParameterizedTest

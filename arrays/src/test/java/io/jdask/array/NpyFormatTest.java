@@ -156,6 +156,9 @@ class NpyFormatTest {
     assertRejected(withHeader(1, "{'descr': '<f8', 'fortran_order': 0, 'shape': (1,), }"), "malformed");
     assertRejected(withHeader(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }"), "malformed");
     assertRejected(withHeader(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), } x"), "malformed");
+    assertRejected(
+        withHeader(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }"),
+        "more elements than fit a long");
     assertRejected(withHeader(4, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }"), "version 4.0");
     Path notNpy = dir.resolve("text.npy");
     Files.writeString(notNpy, "hello, world");
