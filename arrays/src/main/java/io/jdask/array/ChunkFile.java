@@ -76,9 +76,10 @@ final class ChunkFile {
    * written to a temporary file in the same directory, which is then renamed over {@code file}:
    * a crash of the writing process leaves either the old file or the complete new one, never a
    * partial file under the final name (a killed writer may leave its {@code .<name>.<random>.tmp}
-   * file behind, for whoever cleans the directory). The file is not fsynced (that would cost more than the
-   * write itself); after a power loss a renamed file may lack its data, which {@link #map} or the
-   * checksum then reports.
+   * file behind, for whoever cleans the directory). The file is not fsynced: on a real disk that
+   * costs more than writing into the page cache, and an intermediate chunk can be recomputed;
+   * after a power loss a renamed file may lack its data, which {@link #map} or the checksum then
+   * reports.
    *
    * @throws IllegalArgumentException if {@code count} is negative or the chunk is 2 GiB or more
    */
@@ -87,12 +88,14 @@ final class ChunkFile {
     Path target = file.toAbsolutePath();
     // Not Files.createTempFile: its files are private to the owner (0600), the chunk must get the
     // permissions any new file gets.
-    Path tmp = target.resolveSibling(
-        "." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+    String random = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+    Path tmp = target.resolveSibling("." + target.getFileName() + "." + random + ".tmp");
     boolean moved = false;
     try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        writeIpcFile(channel, dtype, count, List.of(describe(address, 0), describe(address, byteLength)));
+      try (FileChannel channel =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        List<ArrowBuf> buffers = List.of(describe(address, 0), describe(address, byteLength));
+        writeIpcFile(channel, dtype, count, buffers);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       moved = true;
