@@ -108,6 +108,8 @@ final class NpyFormat {
    * Writes the header of a {@code .npy} file for a C-order array of {@code dtype} and
    * {@code shape}, byte for byte as {@code numpy.save} writes it (version 1.0, or 2.0 when the
    * header would not fit 1.0's 65535 bytes); the caller writes the raw little-endian data after it.
+   *
+   * @throws IllegalArgumentException if an extent of {@code shape} is negative
    */
   static void writeHeader(WritableByteChannel out, DType dtype, long[] shape) throws IOException {
     ByteBuffer header = ByteBuffer.wrap(header(dtype, shape));
@@ -142,7 +144,12 @@ final class NpyFormat {
     }
   }
 
-  static byte[] header(DType dtype, long[] shape) {
+  private static byte[] header(DType dtype, long[] shape) {
+    for (long extent : shape) {
+      if (extent < 0) {
+        throw new IllegalArgumentException("negative extent in shape " + shapeRepr(shape));
+      }
+    }
     StringBuilder dict = new StringBuilder()
         .append("{'descr': '").append(dtype.npyDescr())
         .append("', 'fortran_order': False, 'shape': ").append(shapeRepr(shape)).append(", }");

@@ -123,6 +123,13 @@ class NpyFormatTest {
   }
 
   @Test
+  void refusesToWriteANegativeExtent() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> header(DType.FLOAT64, 3, -1));
+    assertTrue(e.getMessage().contains("(3, -1)"), e.getMessage());
+  }
+
+  @Test
   void acceptsOtherSpellingsNumpyReads() throws IOException {
     // '?' is NumPy's one-character bool code; Python 2 NumPy wrote 3L; any key order, double quotes.
     Path file = withHeader(1, "{\"shape\": (3L,), \"descr\": '?', 'fortran_order': False}");
