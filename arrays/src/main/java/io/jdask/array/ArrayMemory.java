@@ -1,8 +1,15 @@
 package io.jdask.array;
 
 import io.jdask.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -18,12 +25,28 @@ import org.apache.arrow.memory.RootAllocator;
  * its chunk is released, so {@link #allocatedBytes()} is zero between computations and tests
  * assert exactly that. Memory-mapped chunks (opened from files) are not allocated here: their
  * pages belong to the operating system's page cache.
+ *
+ * <p><b>Spilling.</b> When an allocation would pass the limit, finished chunks that no task is
+ * reading are spilled, oldest first, to Arrow IPC files in the spill directory until it fits
+ * (see {@link Chunk}); only when nothing is left to spill does the allocation fail, with the
+ * limit named. The spill directory is {@value #SPILL_DIR_KEY} if set, else
+ * {@code processes.local-directory} (where the processes scheduler puts worker scratch), else a
+ * {@code jdask-spill-<pid>} directory under {@code java.io.tmpdir}; this JVM deletes what it
+ * spilled when the chunks are released.
  */
 public final class ArrayMemory {
   /** The configuration key of the per-JVM limit on chunk memory. */
   public static final String LIMIT_KEY = "array.memory-limit";
+  /** The configuration key of the directory spilled chunks go to. */
+  public static final String SPILL_DIR_KEY = "array.spill-directory";
 
   private static volatile RootAllocator root;
+  /** Finished chunks no task is reading, oldest first: what may be spilled. Guarded by itself. */
+  private static final LinkedHashSet<Chunk> SPILLABLE = new LinkedHashSet<>();
+  private static final AtomicLong SPILLED_BYTES = new AtomicLong();
+  private static final AtomicLong SPILL_COUNTER = new AtomicLong();
+  private static final AtomicLong PEAK = new AtomicLong();
+  private static volatile Path spillDirectory;
 
   private ArrayMemory() {}
 
@@ -41,11 +64,30 @@ public final class ArrayMemory {
     return r;
   }
 
-  /** Allocates a buffer for a chunk; fails with the limit and what is held when it is reached. */
+  /**
+   * Allocates a buffer for a chunk, spilling finished chunks first if it would not fit; fails
+   * with the limit and what is held when nothing is left to spill.
+   */
   static ArrowBuf allocate(long bytes) {
     BufferAllocator a = allocator();
+    long rounded = a.getRoundingPolicy().getRoundedSize(Math.max(bytes, 1));
+    while (a.getAllocatedMemory() + rounded > a.getLimit()) {
+      Chunk victim;
+      synchronized (SPILLABLE) {
+        Iterator<Chunk> it = SPILLABLE.iterator();
+        if (!it.hasNext()) {
+          break;
+        }
+        victim = it.next();
+        it.remove();
+      }
+      long freed = victim.spill(spillDirectory().resolve("spill-" + SPILL_COUNTER.incrementAndGet() + ".arrow"));
+      SPILLED_BYTES.addAndGet(freed);
+    }
     try {
-      return a.buffer(Math.max(bytes, 1));
+      ArrowBuf buf = a.buffer(Math.max(bytes, 1));
+      PEAK.accumulateAndGet(a.getAllocatedMemory(), Math::max);
+      return buf;
     } catch (OutOfMemoryException e) {
       throw new OutOfMemoryException(String.format(Locale.ROOT,
           "jdask arrays: a chunk of %,d bytes does not fit in the memory limit of %,d bytes "
@@ -54,16 +96,64 @@ public final class ArrayMemory {
     }
   }
 
+  /** Offers a finished chunk, read by no task, for spilling. */
+  static void markSpillable(Chunk c) {
+    synchronized (SPILLABLE) {
+      SPILLABLE.add(c);
+    }
+  }
+
+  /** Withdraws a chunk that a task is reading (or that was released) from spilling. */
+  static void unmarkSpillable(Chunk c) {
+    synchronized (SPILLABLE) {
+      SPILLABLE.remove(c);
+    }
+  }
+
+  /** Bytes of chunks spilled to disk in this JVM since it started. */
+  public static long spilledBytes() {
+    return SPILLED_BYTES.get();
+  }
+
+  private static Path spillDirectory() {
+    Path d = spillDirectory;
+    if (d == null) {
+      synchronized (ArrayMemory.class) {
+        d = spillDirectory;
+        if (d == null) {
+          Path base = Config.get(SPILL_DIR_KEY)
+              .or(() -> Config.get("local-directory")) // what a worker JVM is told
+              .or(() -> Config.get("processes.local-directory"))
+              .map(Path::of)
+              .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
+          d = base.resolve("jdask-spill-" + ProcessHandle.current().pid());
+          try {
+            Files.createDirectories(d);
+          } catch (IOException e) {
+            throw new UncheckedIOException("could not create the spill directory " + d + "; set '" + SPILL_DIR_KEY + "'", e);
+          }
+          d.toFile().deleteOnExit(); // empty by then: every spill file goes with its chunk
+          spillDirectory = d;
+        }
+      }
+    }
+    return d;
+  }
+
   /** Bytes of chunk memory held in this JVM now. */
   public static long allocatedBytes() {
     RootAllocator r = root;
     return r == null ? 0L : r.getAllocatedMemory();
   }
 
-  /** The most chunk memory held at once in this JVM since it started (or since the last reset). */
+  /** The most chunk memory held at once in this JVM since it started or since {@link #resetPeakBytes()}. */
   public static long peakBytes() {
-    RootAllocator r = root;
-    return r == null ? 0L : r.getPeakMemoryAllocation();
+    return PEAK.get();
+  }
+
+  /** Starts measuring {@link #peakBytes()} afresh from what is held now (for tests and benchmarks). */
+  public static void resetPeakBytes() {
+    PEAK.set(allocatedBytes());
   }
 
   /** The limit on chunk memory in this JVM. */

@@ -1,6 +1,5 @@
 package io.jdask.array;
 
-import io.jdask.graph.TaskFunction;
 import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
@@ -11,23 +10,23 @@ import org.apache.arrow.memory.util.MemoryUtil;
 final class BlockTasks {
   private BlockTasks() {}
 
-  record Binary(BinaryOp op, DType out, int ndim) implements TaskFunction {
+  record Binary(BinaryOp op, DType out, int ndim) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return Elementwise.binary(op, out, a[0], a[1], ndim);
     }
   }
 
-  record Unary(UnaryOp op, DType out) implements TaskFunction {
+  record Unary(UnaryOp op, DType out) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return Elementwise.unary(op, out, (Chunk) a[0]);
     }
   }
 
-  record MapDoubles(DoubleFunction fn) implements TaskFunction {
+  record MapDoubles(DoubleFunction fn) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return Elementwise.map(fn, (Chunk) a[0]);
     }
 
@@ -37,45 +36,45 @@ final class BlockTasks {
     }
   }
 
-  record Where(DType out, int ndim) implements TaskFunction {
+  record Where(DType out, int ndim) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return Elementwise.where(out, a[0], a[1], a[2], ndim);
     }
   }
 
-  record Cast(DType out) implements TaskFunction {
+  record Cast(DType out) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return Elementwise.cast(out, (Chunk) a[0]);
     }
   }
 
-  record Partial(Reduction op, boolean[] mask) implements TaskFunction {
+  record Partial(Reduction op, boolean[] mask) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return ReduceKernels.partial(op, mask, (Chunk) a[0], (ReduceKernels.Position) a[1]);
     }
   }
 
-  record Combine(Reduction op) implements TaskFunction {
+  record Combine(Reduction op) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return ReduceKernels.combine(op, a);
     }
   }
 
-  record Finish(Reduction op, DType out, long[] shape, int ddof) implements TaskFunction {
+  record Finish(Reduction op, DType out, long[] shape, int ddof) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return ReduceKernels.finish(op, out, shape, ddof, (Chunk) a[0]);
     }
   }
 
   /** A copy of a block under another shape with the same elements in the same order. */
-  record Relabel(long[] shape) implements TaskFunction {
+  record Relabel(long[] shape) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       Chunk in = (Chunk) a[0];
       Chunk out = Chunk.allocate(in.dtype(), shape);
       MemoryUtil.copyMemory(in.address(), out.address(), in.byteLength());
@@ -84,9 +83,9 @@ final class BlockTasks {
   }
 
   /** Every block copied into one heap array: the last task of {@code compute()}. */
-  record Assemble(DType dtype, long[] shape, long[][] offsets) implements TaskFunction {
+  record Assemble(DType dtype, long[] shape, long[][] offsets) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       ComputedArray r = ComputedArray.allocate(dtype, shape);
       for (int b = 0; b < a.length; b++) {
         r.put(offsets[b], (Chunk) a[b]);
@@ -96,9 +95,9 @@ final class BlockTasks {
   }
 
   /** A user's function of whole blocks, with the blocks copied to and from the heap. */
-  record UserBlocks(BlockFunction fn) implements TaskFunction {
+  record UserBlocks(BlockFunction fn) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       long[] outShape = (long[]) a[a.length - 2];
       long[] offset = (long[]) a[a.length - 1];
       Block[] blocks = new Block[a.length - 2];

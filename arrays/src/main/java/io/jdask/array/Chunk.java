@@ -1,9 +1,13 @@
 package io.jdask.array;
 
 import io.jdask.graph.Releasable;
+import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.MemoryUtil;
@@ -21,8 +25,16 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * <p><b>Between JVMs</b> a chunk travels as its bytes (a serialization proxy) and arrives as a new
  * chunk allocated in the receiving JVM's {@link ArrayMemory}.
  *
+ * <p><b>Spilling.</b> A chunk allocated here may be <em>spilled</em> when {@link ArrayMemory}
+ * needs room: its bytes go to an Arrow IPC file in the spill directory and its buffer is freed.
+ * Tasks read their input chunks only while they hold a <em>pin</em> ({@link ChunkFunction} pins
+ * every chunk argument around the kernel): a pinned chunk is never spilled, and pinning a
+ * spilled chunk maps its file back (zero-copy; the pages belong to the page cache, not to the
+ * memory limit) until the last pin is dropped. So {@link #address()} is valid while pinned, and
+ * for the task that is still writing a chunk it has just allocated.
+ *
  * <p>Element access is by flat row-major index, through {@link MemoryUtil} with no bounds check:
- * kernels are written against {@link #size()}. Release and serialization are synchronized, so a
+ * kernels are written against {@link #size()}. State changes are synchronized on the chunk, so a
  * peer that serializes a chunk while the scheduler releases it gets an error, never freed memory.
  */
 final class Chunk implements Releasable, Serializable {
@@ -31,27 +43,32 @@ final class Chunk implements Releasable, Serializable {
   private final DType dtype;
   private final long[] shape;
   private final long size;
-  private final long address;
-  private AutoCloseable memory; // null once released
+  private final boolean spillable; // allocated from ArrayMemory (not a mapped file of the user's)
+  private long address;
+  private AutoCloseable memory; // the buffer or mapping; null when spilled or released
+  private Path spillFile; // where the bytes are while spilled
+  private int pins;
+  private boolean released;
 
-  private Chunk(DType dtype, long[] shape, long address, AutoCloseable memory) {
+  private Chunk(DType dtype, long[] shape, long address, AutoCloseable memory, boolean spillable) {
     this.dtype = dtype;
     this.shape = shape;
     this.size = product(shape);
     this.address = address;
     this.memory = memory;
+    this.spillable = spillable;
   }
 
   /** A new chunk of uninitialised memory from this JVM's {@link ArrayMemory}. */
   static Chunk allocate(DType dtype, long[] shape) {
     long bytes = product(shape) * dtype.byteWidth();
     ArrowBuf buf = ArrayMemory.allocate(bytes);
-    return new Chunk(dtype, shape.clone(), buf.memoryAddress(), buf);
+    return new Chunk(dtype, shape.clone(), buf.memoryAddress(), buf, true);
   }
 
   /** A chunk over memory someone else allocated (a mapped file); closing {@code owner} frees it. */
   static Chunk wrap(DType dtype, long[] shape, long address, AutoCloseable owner) {
-    return new Chunk(dtype, shape.clone(), address, owner);
+    return new Chunk(dtype, shape.clone(), address, owner, false);
   }
 
   static long product(long[] shape) {
@@ -86,8 +103,61 @@ final class Chunk implements Releasable, Serializable {
     return size * dtype.byteWidth();
   }
 
+  /** The first byte: valid while pinned (or while the task that allocated it writes it). */
   long address() {
     return address;
+  }
+
+  /** Makes the memory readable until {@link #unpin()}: maps a spilled chunk back. */
+  synchronized void pin() {
+    if (released) {
+      throw new IllegalStateException("a released chunk was read: " + this);
+    }
+    if (memory == null) {
+      try {
+        MappedChunk m = ChunkFile.map(spillFile, dtype, size, spillFile.getFileName().toString());
+        memory = m;
+        address = m.address();
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not read back the spilled chunk " + spillFile, e);
+      }
+    }
+    if (pins++ == 0 && spillable) {
+      ArrayMemory.unmarkSpillable(this);
+    }
+  }
+
+  synchronized void unpin() {
+    if (--pins > 0 || released) {
+      return;
+    }
+    if (spillFile != null) {
+      closeMemory(); // unmap: a spilled chunk's pages should not stay in this process
+    } else if (spillable) {
+      ArrayMemory.markSpillable(this);
+    }
+  }
+
+  /**
+   * Writes the chunk to {@code file} and frees its buffer, unless it is pinned, released or
+   * already spilled. Returns the bytes freed.
+   */
+  synchronized long spill(Path file) {
+    if (pins > 0 || released || spillFile != null || memory == null || !spillable) {
+      return 0;
+    }
+    try {
+      ChunkFile.write(file, dtype, address, size);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not spill a chunk of " + byteLength() + " bytes to " + file, e);
+    }
+    spillFile = file;
+    closeMemory();
+    return byteLength();
+  }
+
+  synchronized boolean isSpilled() {
+    return spillFile != null;
   }
 
   /** Element {@code i} as a double, whatever the dtype. */
@@ -139,26 +209,37 @@ final class Chunk implements Releasable, Serializable {
     setLong(i, v ? 1 : 0);
   }
 
-  /** A copy of this chunk in this JVM's {@link ArrayMemory}, e.g. to own what was mapped. */
-  Chunk copy() {
-    Chunk c = allocate(dtype, shape);
-    MemoryUtil.copyMemory(address, c.address, byteLength());
-    return c;
-  }
-
-  boolean released() {
-    synchronized (this) {
-      return memory == null;
-    }
+  synchronized boolean released() {
+    return released;
   }
 
   @Override
   public void release() {
-    AutoCloseable m;
+    Path file;
     synchronized (this) {
-      m = memory;
-      memory = null;
+      if (released) {
+        return;
+      }
+      released = true;
+      file = spillFile;
+      closeMemory();
     }
+    if (spillable) {
+      ArrayMemory.unmarkSpillable(this);
+    }
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not delete the spill file " + file, e);
+      }
+    }
+  }
+
+  private void closeMemory() {
+    AutoCloseable m = memory;
+    memory = null;
+    address = 0;
     if (m != null) {
       try {
         m.close();
@@ -174,17 +255,17 @@ final class Chunk implements Releasable, Serializable {
   }
 
   private Object writeReplace() {
-    synchronized (this) {
-      if (memory == null) {
-        throw new IllegalStateException("a released chunk cannot be sent: " + this);
-      }
-      long bytes = byteLength();
-      if (bytes > Integer.MAX_VALUE - 64) {
-        throw new IllegalStateException("a chunk of " + bytes + " bytes is too large to send; use smaller chunks");
-      }
+    long bytes = byteLength();
+    if (bytes > Integer.MAX_VALUE - 64) {
+      throw new IllegalStateException("a chunk of " + bytes + " bytes is too large to send; use smaller chunks");
+    }
+    pin();
+    try {
       byte[] data = new byte[(int) bytes];
       MemoryUtil.copyFromMemory(address, data, 0, bytes);
       return new Wire(dtype, shape, data);
+    } finally {
+      unpin();
     }
   }
 
@@ -200,6 +281,7 @@ final class Chunk implements Releasable, Serializable {
       }
       Chunk c = allocate(dtype, shape);
       MemoryUtil.copyToMemory(data, 0, c.address, data.length);
+      ArrayMemory.markSpillable(c);
       return c;
     }
   }

@@ -1,6 +1,5 @@
 package io.jdask.array;
 
-import io.jdask.graph.TaskFunction;
 import org.apache.arrow.memory.util.MemoryUtil;
 
 /** The task functions that make blocks from nothing but their parameters. */
@@ -8,9 +7,9 @@ final class Creation {
   private Creation() {}
 
   /** A block with every element {@code value}. */
-  record Fill(DType dtype, long[] shape, double value) implements TaskFunction {
+  record Fill(DType dtype, long[] shape, double value) implements ChunkFunction {
     @Override
-    public Object apply(Object[] args) {
+    public Object compute(Object[] args) {
       Chunk c = Chunk.allocate(dtype, shape);
       long n = c.size();
       if (value == 0) {
@@ -34,9 +33,9 @@ final class Creation {
    * {@code last} set, the array's final element is exactly {@code stop}.
    */
   record Ramp(DType dtype, double start, double step, long offset, long count, boolean last,
-      double stop) implements TaskFunction {
+      double stop) implements ChunkFunction {
     @Override
-    public Object apply(Object[] args) {
+    public Object compute(Object[] args) {
       Chunk c = Chunk.allocate(dtype, new long[] {count});
       for (long i = 0; i < count; i++) {
         c.setDouble(i, start + (offset + i) * step);
@@ -49,9 +48,9 @@ final class Creation {
   }
 
   /** An integer ramp, exact for any int64 values. */
-  record IntRamp(DType dtype, long start, long step, long offset, long count) implements TaskFunction {
+  record IntRamp(DType dtype, long start, long step, long offset, long count) implements ChunkFunction {
     @Override
-    public Object apply(Object[] args) {
+    public Object compute(Object[] args) {
       Chunk c = Chunk.allocate(dtype, new long[] {count});
       for (long i = 0; i < count; i++) {
         c.setLong(i, start + (offset + i) * step);
@@ -61,9 +60,9 @@ final class Creation {
   }
 
   /** A block of values copied out of a Java array when the graph was built (little-endian). */
-  record FromBytes(DType dtype, long[] shape, byte[] data) implements TaskFunction {
+  record FromBytes(DType dtype, long[] shape, byte[] data) implements ChunkFunction {
     @Override
-    public Object apply(Object[] args) {
+    public Object compute(Object[] args) {
       Chunk c = Chunk.allocate(dtype, shape);
       MemoryUtil.copyToMemory(data, 0, c.address(), data.length);
       return c;
@@ -71,9 +70,9 @@ final class Creation {
   }
 
   /** Uniform or normal draws from one chunk's own stream. */
-  record Draw(boolean normal, long[] state, long[] shape, double a, double b) implements TaskFunction {
+  record Draw(boolean normal, long[] state, long[] shape, double a, double b) implements ChunkFunction {
     @Override
-    public Object apply(Object[] args) {
+    public Object compute(Object[] args) {
       Xoshiro256 g = new Xoshiro256(state);
       Chunk c = Chunk.allocate(DType.FLOAT64, shape);
       long n = c.size();

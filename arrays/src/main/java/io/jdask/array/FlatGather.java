@@ -1,15 +1,14 @@
 package io.jdask.array;
 
-import io.jdask.graph.TaskFunction;
 
 /**
  * One output block of a reshape: the elements whose row-major position in the whole array lies
  * in {@code [first, first + size)}, copied out of the input blocks that hold any of them.
  */
 record FlatGather(long[] arrayShape, long[][] inOffsets, long first, long[] resultShape)
-    implements TaskFunction {
+    implements ChunkFunction {
   @Override
-  public Object apply(Object[] args) {
+  public Object compute(Object[] args) {
     Chunk c0 = (Chunk) args[0];
     Chunk out = Chunk.allocate(c0.dtype(), resultShape);
     long end = first + out.size();

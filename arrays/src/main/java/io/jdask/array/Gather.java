@@ -1,6 +1,5 @@
 package io.jdask.array;
 
-import io.jdask.graph.TaskFunction;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.util.MemoryUtil;
@@ -22,10 +21,10 @@ import org.apache.arrow.memory.util.MemoryUtil;
  *     {@code count} (axes selected by a single index are dropped here)
  */
 record Gather(long[] start, long[] step, long[] count, long[][] inOffsets, long[] resultShape)
-    implements TaskFunction {
+    implements ChunkFunction {
 
   @Override
-  public Object apply(Object[] args) {
+  public Object compute(Object[] args) {
     Chunk first = (Chunk) args[0];
     Chunk out = Chunk.allocate(first.dtype(), resultShape);
     try {

@@ -1,6 +1,5 @@
 package io.jdask.array;
 
-import io.jdask.graph.TaskFunction;
 import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
@@ -8,11 +7,11 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * walks the output row-major and the input with permuted strides; for the 2-d case it goes in
  * 64 x 64 tiles, so both sides stay in cache whatever the chunk size.
  */
-record Transpose(int[] perm) implements TaskFunction {
+record Transpose(int[] perm) implements ChunkFunction {
   private static final int TILE = 64; // 64 x 64 doubles = 32 KiB per side: fits in L1 + L2
 
   @Override
-  public Object apply(Object[] args) {
+  public Object compute(Object[] args) {
     Chunk in = (Chunk) args[0];
     long[] s = in.shape();
     int ndim = s.length;

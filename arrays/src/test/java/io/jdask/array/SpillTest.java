@@ -1,0 +1,69 @@
+package io.jdask.array;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jdask.Config;
+import io.jdask.Jdask;
+import io.jdask.Scheduler;
+import io.jdask.TaskFailedException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Intermediates beyond the memory limit go to disk and come back mapped, with the same numbers. */
+class SpillTest extends ArrayTestSupport {
+  private static final long MB = 1 << 20;
+  private long previousLimit;
+
+  @BeforeEach
+  void rememberTheLimit() {
+    previousLimit = ArrayMemory.limitBytes();
+  }
+
+  @AfterEach
+  void restoreTheLimit() {
+    ArrayMemory.setLimitBytes(previousLimit);
+  }
+
+  /** y's 64 MiB of blocks are all alive between the sum that makes them and the max that ends them. */
+  private static List<Object> holdAllOfY() {
+    NdArray y = NdArray.random(5).uniform(new long[] {8 * MB}, new long[] {MB / 2}).multiply(2);
+    return Jdask.compute(y.sum(), y.max(), y.slice(Slice.range(12345, 12350)));
+  }
+
+  @Test
+  void intermediatesAboveTheLimitSpillAndComeBackWithTheSameNumbers() {
+    List<Object> unlimited;
+    try (Config.Scope s = Config.with(Scheduler.SYNC)) {
+      unlimited = holdAllOfY();
+    }
+    for (Config.Scope scope : List.of(Config.with(Scheduler.SYNC), Config.with(Scheduler.THREADS, 2))) {
+      try (scope) {
+        ArrayMemory.setLimitBytes(24 * MB);
+        ArrayMemory.resetPeakBytes();
+        long spilledBefore = ArrayMemory.spilledBytes();
+        List<Object> limited = holdAllOfY();
+        assertEquals(((ComputedArray) unlimited.get(0)).doubleValue(), ((ComputedArray) limited.get(0)).doubleValue());
+        assertEquals(((ComputedArray) unlimited.get(1)).doubleValue(), ((ComputedArray) limited.get(1)).doubleValue());
+        assertEquals(java.util.Arrays.toString(((ComputedArray) unlimited.get(2)).toDoubleArray()),
+            java.util.Arrays.toString(((ComputedArray) limited.get(2)).toDoubleArray()));
+        long spilled = ArrayMemory.spilledBytes() - spilledBefore;
+        assertTrue(spilled >= 32 * MB, "at least half of y went to disk, spilled " + spilled);
+        assertTrue(ArrayMemory.peakBytes() <= 24 * MB, "peak " + ArrayMemory.peakBytes());
+      }
+    }
+  }
+
+  @Test
+  void whatCannotBeSpilledFailsWithTheLimitNamed() {
+    try (Config.Scope s = Config.with(Scheduler.SYNC)) {
+      ArrayMemory.setLimitBytes(2 * MB);
+      NdArray big = NdArray.ones(new long[] {MB}, new long[] {MB}); // one 8 MiB chunk
+      TaskFailedException e = assertThrows(TaskFailedException.class, () -> big.sum().compute());
+      assertTrue(e.getMessage().contains(ArrayMemory.LIMIT_KEY), e.getMessage());
+    }
+  }
+}
