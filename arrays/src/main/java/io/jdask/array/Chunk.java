@@ -156,6 +156,11 @@ final class Chunk implements Releasable, Serializable {
     return byteLength();
   }
 
+  /** Whether this chunk's memory came from {@link ArrayMemory} (and so may be spilled). */
+  boolean isSpillable() {
+    return spillable;
+  }
+
   synchronized boolean isSpilled() {
     return spillFile != null;
   }

@@ -22,7 +22,7 @@ interface ChunkFunction extends TaskFunction {
         pinned++;
       }
       Object result = compute(args);
-      if (result instanceof Chunk c) {
+      if (result instanceof Chunk c && c.isSpillable()) {
         ArrayMemory.markSpillable(c);
       }
       return result;

@@ -618,6 +618,41 @@ public final class NdArray implements TaskHandle {
     return Restructure.concatenate(axis, expanded);
   }
 
+  // ---------------------------------------------------------------- storage
+
+  /**
+   * Computes this array and writes it to the directory {@code path} (which must not exist, or be
+   * empty): one Arrow IPC file per chunk and a {@code metadata.json} with the dtype, shape,
+   * chunks and a CRC32C per chunk. Chunks are written by the tasks that make them, so an array
+   * larger than memory is stored with bounded memory.
+   */
+  public void store(java.nio.file.Path path) {
+    Storage.store(this, path);
+  }
+
+  /**
+   * A lazy array over a directory written by {@link #store}: each chunk file is memory-mapped
+   * when a task needs it (no copy) and unmapped when released. A chunk that is missing,
+   * truncated or damaged fails the computation with an error naming the file and the chunk.
+   */
+  public static NdArray open(java.nio.file.Path path) {
+    return Storage.open(path);
+  }
+
+  /**
+   * A lazy array over a NumPy {@code .npy} file (C order; float64, float32, int64, int32 or
+   * bool), memory-mapped, cut into {@code chunks} (none: one chunk). Blocks that are contiguous
+   * in the file are the mapping itself.
+   */
+  public static NdArray fromNpy(java.nio.file.Path path, long... chunks) {
+    return Storage.fromNpy(path, chunks);
+  }
+
+  /** Computes this array and writes it as a NumPy {@code .npy} file, block by block. */
+  public void toNpy(java.nio.file.Path path) {
+    Storage.toNpy(this, path);
+  }
+
   @Override
   public String toString() {
     return "NdArray[" + dtype.numpyName() + " " + Arrays.toString(shape()) + ", chunks "

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * <p>{@code shape} is copied in and out, so a header cannot change once read; equality compares
  * the shapes' elements (a record would otherwise compare the arrays by identity).
  */
-record NpyHeader(DType dtype, long[] shape, long dataOffset) {
+record NpyHeader(DType dtype, long[] shape, long dataOffset) implements java.io.Serializable {
 
   NpyHeader {
     shape = shape.clone();
