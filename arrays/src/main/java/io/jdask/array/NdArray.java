@@ -136,6 +136,19 @@ public final class NdArray implements TaskHandle {
     return JavaArrays.from(DType.BOOL, data, data.length, shape, chunks);
   }
 
+  /**
+   * A 1-d array with one chunk per Arrow vector (Float8Vector, Float4Vector, BigIntVector,
+   * IntVector or BitVector, without nulls). The values are copied when this is called, so the
+   * vectors stay the caller's to close.
+   */
+  public static NdArray fromArrow(java.util.List<? extends org.apache.arrow.vector.FieldVector> vectors) {
+    return ArrowVectors.from(vectors);
+  }
+
+  public static NdArray fromArrow(org.apache.arrow.vector.FieldVector... vectors) {
+    return ArrowVectors.from(java.util.Arrays.asList(vectors));
+  }
+
   /** Random arrays whose chunks draw from streams of {@code seed}: see {@link RandomArrays}. */
   public static RandomArrays random(long seed) {
     return new RandomArrays(seed);
