@@ -199,6 +199,14 @@ public final class NdArray implements TaskHandle {
   }
 
   /**
+   * Computes the chunks and holds them in this JVM until the returned handle is closed, so that
+   * several computations start from them: {@code try (var p = x.persist()) { p.array()... }}.
+   */
+  public PersistedArray persist() {
+    return PersistedArray.of(this);
+  }
+
+  /**
    * The task that assembles every block into a {@link ComputedArray}: what computing this array
    * means. Blocks stay separate tasks, so other outputs of the same run share them.
    */

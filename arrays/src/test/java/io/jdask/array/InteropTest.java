@@ -49,6 +49,18 @@ class InteropTest extends ArrayTestSupport {
     }
   }
 
+  @Test
+  void aPersistedArrayHoldsItsChunksUntilClosed() {
+    NdArray x = NdArray.random(3).normal(new long[] {40, 30}, new long[] {16, 16});
+    double expected = x.sum().compute().doubleValue();
+    try (PersistedArray p = x.persist()) {
+      assertTrue(ArrayMemory.allocatedBytes() >= 40 * 30 * 8, "the chunks are held");
+      assertEquals(expected, p.array().sum().compute().doubleValue());
+      assertEquals(expected, p.array().sum().compute().doubleValue(), "computing again reads the same chunks");
+    }
+    assertEquals(0, ArrayMemory.allocatedBytes());
+  }
+
   /**
    * The chunk streams are the published xoshiro256++: the same state gives the JDK's
    * Xoshiro256PlusPlus outputs, before and after a jump.
