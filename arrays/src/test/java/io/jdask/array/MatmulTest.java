@@ -13,6 +13,7 @@ import io.jdask.spi.TaskEvents;
 import io.jdask.spi.TaskListener;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +88,39 @@ class MatmulTest extends ArrayTestSupport {
     assertEquals(50, finished.get("matmul"), "one product per inner block");
     // 50 products: 7 combines of up to 8 (6 x 8 + 1 x 2), then one of those 7
     assertEquals(8, finished.get("matmul-sum"), "combines of the sum tree");
+  }
+
+  @Test
+  void aLongInnerDimensionHoldsAtMostOneCombinesWorthOfProducts() {
+    NdArray x = NdArray.random(13).uniform(new long[] {4, 640}, new long[] {-1, 10});
+    NdArray y = NdArray.random(14).uniform(new long[] {640, 3}, new long[] {10, -1});
+    AtomicInteger alive = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    TaskListener l = new TaskListener() {
+      @Override
+      public void onTask(TaskEvent e) {
+        if (e.group().equals("matmul")) {
+          if (e.state() == TaskEvent.State.FINISHED) {
+            most.accumulateAndGet(alive.incrementAndGet(), Math::max);
+          } else if (e.state() == TaskEvent.State.RELEASED) {
+            alive.decrementAndGet();
+          }
+        }
+      }
+    };
+    try (Config.Scope s = Config.with(Scheduler.SYNC); var sub = TaskEvents.subscribe(l)) {
+      x.matmul(y).compute();
+    }
+    assertEquals(0, alive.get(), "every product was released");
+    assertTrue(most.get() > 1 && most.get() <= ReduceOptions.DEFAULT_SPLIT_EVERY, "64 products, " + most.get() + " alive at once");
+  }
+
+  @Test
+  void anEmptyInnerDimensionGivesZeros() {
+    ComputedArray z = NdArray.zeros(new long[] {3, 0}, new long[] {2, 1})
+        .matmul(NdArray.zeros(new long[] {0, 4}, new long[] {1, 3})).compute();
+    assertShape(new long[] {3, 4}, z);
+    assertArrayEquals(new double[12], z.toDoubleArray());
   }
 
   @Test
