@@ -639,6 +639,16 @@ public final class NdArray implements TaskHandle {
     return Restructure.concatenate(axis, expanded);
   }
 
+  /**
+   * The matrix product, as NumPy's {@code x @ other} for 1-d and 2-d operands: m x k @ k x n is
+   * m x n, and a vector operand loses its axis in the result (vector @ vector is 0-d). Integers
+   * multiply exactly in int64; floating inputs give float64 (float32 @ float32 gives float32).
+   * See {@link Matmul} for the graph.
+   */
+  public NdArray matmul(NdArray other) {
+    return Matmul.build(this, other);
+  }
+
   // ---------------------------------------------------------------- storage
 
   /**

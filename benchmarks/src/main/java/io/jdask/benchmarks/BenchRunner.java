@@ -34,7 +34,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>{@code io.jdask.processes.SerializationBenchmark} (java.io against Fory and Kryo on the
  * PROCESSES scheduler's messages, about three minutes) is not in the default run: name it, as in
  * {@code BenchRunner SerializationBenchmark}, to get one line per codec and message, in
- * microseconds per message and, for the batch of 64 units, per task.
+ * microseconds per message and, for the batch of 64 units, per task. Nor is {@link
+ * MatmulBenchmark} (a 4,000 x 4,000 matrix product on THREADS(2), in GFLOP/s): {@code BenchRunner
+ * --quick Matmul}.
  */
 public final class BenchRunner {
   /**
@@ -96,10 +98,15 @@ public final class BenchRunner {
   private static List<String> runJmh(String filter, boolean quick) throws RunnerException {
     String all = Pattern.quote(BenchRunner.class.getPackageName() + ".");
     String processes = Pattern.quote(ProcessesBenchmark.class.getName() + ".");
-    List<RunResult> results = new ArrayList<>();
-    results.addAll(runPass(new OptionsBuilder()
+    ChainedOptionsBuilder first = new OptionsBuilder()
         .include(filter == null ? all : filter)
-        .exclude(processes)
+        .exclude(processes);
+    if (filter == null) {
+      // Not an overhead figure, and a minute or more on two cores: run when named only.
+      first.exclude(Pattern.quote(MatmulBenchmark.class.getName() + "."));
+    }
+    List<RunResult> results = new ArrayList<>();
+    results.addAll(runPass(first
         .warmupIterations(quick ? 1 : 3)
         .measurementIterations(quick ? 2 : 5)
         .measurementTime(TimeValue.seconds(1))));
@@ -235,6 +242,15 @@ public final class BenchRunner {
         return String.format(Locale.ROOT, "%-44s %8.1f ns/task  (%s, %,d tasks; %.1f ms per %s)",
             "build100k." + method + ".perTask", opUs * 1e3 / tasks, error(errUs * 1e3 / tasks, 1), tasks,
             opUs / 1e3, method.equals("lower") ? "lowering" : "build");
+      }
+      case "MatmulBenchmark" -> {
+        double s = opUs / 1e6;
+        double lo = MatmulBenchmark.FLOP / ((opUs + errUs) / 1e6) / 1e9;
+        double hi = MatmulBenchmark.FLOP / ((opUs - errUs) / 1e6) / 1e9;
+        return String.format(Locale.ROOT, "%-44s %8.2f GFLOP/s  (%s; %.2f s per compute of x.matmul(y).sum(), %,d x %,d in %,d x %,d chunks)",
+            "matmul4k.threads2", MatmulBenchmark.FLOP / s / 1e9,
+            Double.isNaN(errUs) ? "±n/a" : String.format(Locale.ROOT, "%.2f-%.2f", lo, hi), s,
+            MatmulBenchmark.N, MatmulBenchmark.N, MatmulBenchmark.CHUNK, MatmulBenchmark.CHUNK);
       }
       case "SerializationBenchmark" -> {
         // Round trip (encode + decode) of one PROCESSES message; a batched Execute also per task.
