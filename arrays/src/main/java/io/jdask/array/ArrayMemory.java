@@ -23,7 +23,9 @@ import org.apache.arrow.memory.RootAllocator;
  * such as {@code 256MB} or {@code 1GiB}), read when the first chunk is allocated; by default it
  * is half of the machine's physical memory. Every chunk buffer is allocated here and freed when
  * its chunk is released, so {@link #allocatedBytes()} is zero between computations and tests
- * assert exactly that. Memory-mapped chunks (opened from files) are not allocated here: their
+ * assert exactly that. The default is also held below the JVM's cap on direct memory
+ * ({@code -XX:MaxDirectMemorySize}, which defaults to the maximum heap), since Arrow's buffers are
+ * direct memory: to give arrays more, raise both. Memory-mapped chunks (opened from files) are not allocated here: their
  * pages belong to the operating system's page cache.
  *
  * <p><b>Spilling.</b> When an allocation would pass the limit, finished chunks that no task is
@@ -203,9 +205,19 @@ public final class ArrayMemory {
   }
 
   private static long defaultLimit() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getTotalMemorySize() / 2;
+    long physical = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getTotalMemorySize() / 2 : Long.MAX_VALUE;
+    // A tenth of the direct-memory cap stays free for what else uses direct buffers (NIO, Netty).
+    return Math.min(physical, maxDirectMemory() / 10 * 9);
+  }
+
+  /** The JVM's cap on direct memory: -XX:MaxDirectMemorySize, or else the maximum heap. */
+  static long maxDirectMemory() {
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:MaxDirectMemorySize=")) {
+        return parseBytes(arg.substring(arg.indexOf('=') + 1));
+      }
     }
-    return Long.MAX_VALUE;
+    return Runtime.getRuntime().maxMemory();
   }
 }

@@ -2,6 +2,7 @@ package io.jdask.benchmarks;
 
 import io.jdask.processes.SerializationBenchmark;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,12 @@ public final class BenchRunner {
   static final double EVENTS_TARGET_PCT = 5.0;
   static final double PROCESSES_TARGET_US = 50.0;
   static final double SPEEDUP_TARGET = 1.8;
+  static final double BANDWIDTH_TARGET_PCT = 80.0;
+  static final double RSS_TARGET_GB = 1.5;
+
+  /** Run when named only (see {@link #runJmh}). */
+  static final List<Class<?>> ARRAY_BENCHMARKS = List.of(MemoryBandwidthBenchmark.class,
+      ArrayReductionBenchmark.class, TransposeAddBenchmark.class, OutOfCoreBenchmark.class, MatmulBenchmark.class);
 
   private BenchRunner() {}
 
@@ -101,15 +108,33 @@ public final class BenchRunner {
     ChainedOptionsBuilder first = new OptionsBuilder()
         .include(filter == null ? all : filter)
         .exclude(processes);
-    if (filter == null) {
-      // Not an overhead figure, and a minute or more on two cores: run when named only.
-      first.exclude(Pattern.quote(MatmulBenchmark.class.getName() + "."));
+    for (Class<?> c : ARRAY_BENCHMARKS) {
+      first.exclude(Pattern.quote(c.getName() + "."));
     }
     List<RunResult> results = new ArrayList<>();
     results.addAll(runPass(first
         .warmupIterations(quick ? 1 : 3)
         .measurementIterations(quick ? 2 : 5)
         .measurementTime(TimeValue.seconds(1))));
+    // The array benchmarks are not overhead figures: gigabytes per run, seconds per operation,
+    // minutes in all. They run when named, with fewer iterations of one operation or more each,
+    // and with room for their chunks in direct memory (which the JVM caps at the heap size).
+    if (filter != null) {
+      ChainedOptionsBuilder arrays = new OptionsBuilder();
+      boolean any = false;
+      for (Class<?> c : ARRAY_BENCHMARKS) {
+        if (Pattern.compile(filter).matcher(c.getName()).find()) {
+          arrays.include(Pattern.quote(c.getName() + "."));
+          any = true;
+        }
+      }
+      if (any) {
+        results.addAll(runPass(arrays
+            .warmupIterations(quick ? 1 : 2)
+            .measurementIterations(quick ? 2 : 3)
+            .measurementTime(TimeValue.seconds(1)), "-XX:MaxDirectMemorySize=16g"));
+      }
+    }
     // Fresh worker JVMs reach steady state slowly: at about a hundred messages a second, their
     // serialization and scheduling code is compiled by C2 over some ten seconds, and on two cores
     // that compilation takes CPU from the tasks. JMH's figure is the steady state, so this class
@@ -171,6 +196,7 @@ public final class BenchRunner {
           "processes.cpu200.speedup", speedup)
           + (speedup >= SPEEDUP_TARGET ? "  [target >= 1.8 x: met]" : "  [target >= 1.8 x: MISSED]"));
     }
+    lines.addAll(ArrayFigures.summarize(results));
     if (!Double.isNaN(eventsOff) && !Double.isNaN(eventsOn)) {
       double pct = 100 * (eventsOn / eventsOff - 1);
       lines.add(String.format(Locale.ROOT, "%-44s %+8.1f %%        (listener on vs off, same graph)",
@@ -184,11 +210,14 @@ public final class BenchRunner {
     return lines;
   }
 
-  private static Collection<RunResult> runPass(ChainedOptionsBuilder builder) throws RunnerException {
+  private static Collection<RunResult> runPass(ChainedOptionsBuilder builder, String... extraJvmArgs)
+      throws RunnerException {
+    String[] jvmArgs = Arrays.copyOf(FORK_JVM_ARGS, FORK_JVM_ARGS.length + extraJvmArgs.length);
+    System.arraycopy(extraJvmArgs, 0, jvmArgs, FORK_JVM_ARGS.length, extraJvmArgs.length);
     Options options = builder
         .forks(1)
         .warmupTime(TimeValue.seconds(1))
-        .jvmArgsAppend(FORK_JVM_ARGS)
+        .jvmArgsAppend(jvmArgs)
         .shouldFailOnError(true)
         .build();
     try {
@@ -242,6 +271,9 @@ public final class BenchRunner {
         return String.format(Locale.ROOT, "%-44s %8.1f ns/task  (%s, %,d tasks; %.1f ms per %s)",
             "build100k." + method + ".perTask", opUs * 1e3 / tasks, error(errUs * 1e3 / tasks, 1), tasks,
             opUs / 1e3, method.equals("lower") ? "lowering" : "build");
+      }
+      case "MemoryBandwidthBenchmark", "ArrayReductionBenchmark", "TransposeAddBenchmark", "OutOfCoreBenchmark" -> {
+        return ArrayFigures.describe(cls, method, r, opUs, errUs);
       }
       case "MatmulBenchmark" -> {
         double s = opUs / 1e6;
@@ -307,7 +339,7 @@ public final class BenchRunner {
     return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
   }
 
-  private static double toMicros(double value, String unit) {
+  static double toMicros(double value, String unit) {
     return switch (unit) {
       case "ns/op" -> value / 1e3;
       case "us/op" -> value;
