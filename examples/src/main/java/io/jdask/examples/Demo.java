@@ -6,8 +6,12 @@ import io.jdask.DelayedFn2;
 import io.jdask.Jdask;
 import io.jdask.ProgressBar;
 import io.jdask.Scheduler;
+import io.jdask.array.NdArray;
 import io.jdask.dashboard.Dashboard;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,6 +67,34 @@ public final class Demo {
     }
   }
 
+  /** The arrays example at demo size, on the default scheduler, through a stored copy. */
+  private static void arrays() {
+    System.out.println();
+    long t0 = System.nanoTime();
+    NdArray x = NdArray.random(42).uniform(new long[] {4_000, 4_000}, new long[] {1_000, 1_000});
+    double m = x.add(x.transpose()).mean().compute().doubleValue();
+    long t1 = System.nanoTime();
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("jdask-demo-array");
+      Files.delete(dir);
+      x.store(dir);
+      double s = NdArray.open(dir).std().compute().doubleValue();
+      long t2 = System.nanoTime();
+      System.out.printf("arrays on %s: (x + x.T).mean() of 4,000^2 uniform = %.5f in %.0f ms; stored as %d chunk files, "
+              + "opened mapped, std = %.5f in %.0f ms%n",
+          Config.scheduler(), m, (t1 - t0) / 1e6, x.blockCount(), s, (t2 - t1) / 1e6);
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static void run() {
     int cores = Runtime.getRuntime().availableProcessors();
     System.out.println("jdask demo on " + cores + " cores (Java " + Runtime.version() + ")");
@@ -109,6 +141,7 @@ public final class Demo {
           }
         }
       }
+      arrays();
     } finally {
       userPool.shutdown();
       Jdask.shutdown();
