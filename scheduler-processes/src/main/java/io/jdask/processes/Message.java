@@ -59,7 +59,7 @@ sealed interface Message extends Serializable {
   record Batch(List<Message> messages) implements Message {}
 
   /** Memory and load, once a second. */
-  record Heartbeat(int threads, int tasksRunning, long heapUsed, long heapMax, double cpuLoad)
+  record Heartbeat(int threads, int tasksRunning, long heapUsed, long heapMax, long offHeapUsed, double cpuLoad)
       implements Message {}
 
   // ---- worker to worker ------------------------------------------------------------------

@@ -285,7 +285,7 @@ public final class ProcessesBackend implements Backend {
         if (msg instanceof Message.Heartbeat h) {
           if (TaskEvents.active()) {
             TaskEvents.publish(new WorkerEvent(w.name(), h.threads(), h.tasksRunning(), h.heapUsed(),
-                h.heapMax(), -1L, h.cpuLoad(), EventClock.epochNanos()));
+                h.heapMax(), h.offHeapUsed(), h.cpuLoad(), EventClock.epochNanos()));
           }
         } else if (msg instanceof Message.NodeStarted m) {
           route(m.runId(), w, m);

@@ -11,6 +11,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.net.InetAddress;
@@ -372,7 +373,13 @@ final class Worker {
       }
       MemoryUsage heap = memory.getHeapMemoryUsage();
       double cpu = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuLoad() * Runtime.getRuntime().availableProcessors() : -1;
-      send(new Message.Heartbeat(threads, tasksRunning.get(), heap.getUsed(), heap.getMax(), cpu));
+      // Direct and mapped NIO buffers: Arrow reserves its buffers as direct memory, and mapped
+      // chunk files are mapped buffers, so this is what the worker holds outside its heap.
+      long offHeap = 0;
+      for (BufferPoolMXBean p : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+        offHeap += Math.max(0, p.getMemoryUsed());
+      }
+      send(new Message.Heartbeat(threads, tasksRunning.get(), heap.getUsed(), heap.getMax(), offHeap, cpu));
     }
   }
 

@@ -42,6 +42,33 @@ class ProcessesBackendTest {
     return s;
   }
 
+  /** Off-heap memory a worker holds (here 64 MiB of direct buffer, as Arrow chunks are). */
+  static java.nio.ByteBuffer held;
+
+  static int holdOffHeap() {
+    held = java.nio.ByteBuffer.allocateDirect(64 << 20);
+    return 1;
+  }
+
+  @Test
+  void workerHeartbeatsReportOffHeapMemory() throws InterruptedException {
+    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong(-1);
+    io.jdask.spi.TaskListener l = new io.jdask.spi.TaskListener() {
+      @Override
+      public void onWorker(io.jdask.spi.WorkerEvent e) {
+        seen.accumulateAndGet(e.offHeapUsedBytes(), Math::max);
+      }
+    };
+    try (var s = Config.with(Scheduler.PROCESSES, 1); var sub = io.jdask.spi.TaskEvents.subscribe(l)) {
+      assertEquals(1, Delayed.of(ProcessesBackendTest::holdOffHeap).call().compute());
+      long deadline = System.nanoTime() + 10_000_000_000L; // heartbeats come every second
+      while (seen.get() < (64 << 20) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(seen.get() >= (64 << 20), "largest off-heap figure heard: " + seen.get());
+    }
+  }
+
   @Test
   void intermediateResultsMoveBetweenWorkersNotThroughTheClient() {
     try (var s = Config.with(Scheduler.PROCESSES, 2); Recorder events = new Recorder()) {
