@@ -48,6 +48,10 @@ public final class ArrayMemory {
   private static final AtomicLong SPILLED_BYTES = new AtomicLong();
   private static final AtomicLong SPILL_COUNTER = new AtomicLong();
   private static final AtomicLong PEAK = new AtomicLong();
+  /** How long a refused allocation waits for running tasks to free memory: they usually end in ms. */
+  private static final long WAIT_NANOS = 2_000_000_000L;
+  /** Spills being written by any thread now. Guarded by {@link #SPILLABLE}. */
+  private static int spillsRunning;
   private static volatile Path spillDirectory;
 
   private ArrayMemory() {}
@@ -73,35 +77,92 @@ public final class ArrayMemory {
   static ArrowBuf allocate(long bytes) {
     BufferAllocator a = allocator();
     long rounded = a.getRoundingPolicy().getRoundedSize(Math.max(bytes, 1));
-    while (a.getAllocatedMemory() + rounded > a.getLimit()) {
+    // Checking for room and allocating are two steps, and another thread may allocate between
+    // them; and when nothing is left to spill, the chunks that running tasks hold are freed as
+    // soon as those tasks end. So a refused allocation waits for memory to be freed or become
+    // spillable, for up to WAIT_NANOS, before it fails (at once if the chunk can never fit).
+    long deadline = System.nanoTime() + WAIT_NANOS;
+    while (true) {
+      makeRoom(a, rounded);
+      try {
+        ArrowBuf buf = a.buffer(Math.max(bytes, 1));
+        PEAK.accumulateAndGet(a.getAllocatedMemory(), Math::max);
+        return buf;
+      } catch (OutOfMemoryException e) {
+        if (rounded > a.getLimit() || System.nanoTime() > deadline || !awaitChange()) {
+          throw new OutOfMemoryException(String.format(Locale.ROOT,
+              "jdask arrays: a chunk of %,d bytes does not fit in the memory limit of %,d bytes "
+                  + "(%,d held); raise '%s' or use smaller chunks",
+              bytes, a.getLimit(), a.getAllocatedMemory(), LIMIT_KEY));
+        }
+      }
+    }
+  }
+
+  /** Waits until a chunk is freed or becomes spillable (or briefly); false if interrupted. */
+  private static boolean awaitChange() {
+    synchronized (SPILLABLE) {
+      try {
+        SPILLABLE.wait(20);
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Spills finished chunks, oldest first, until {@code bytes} more fit under the limit. Returns
+   * false if it stopped because nothing was left to spill and no other thread was spilling.
+   */
+  private static boolean makeRoom(BufferAllocator a, long bytes) {
+    while (a.getAllocatedMemory() + bytes > a.getLimit()) {
       Chunk victim;
       synchronized (SPILLABLE) {
         Iterator<Chunk> it = SPILLABLE.iterator();
         if (!it.hasNext()) {
-          break;
+          if (spillsRunning == 0) {
+            return false; // nothing left to spill, and nobody is freeing memory
+          }
+          // Another thread is writing a chunk out; what it frees may be what this one needs.
+          try {
+            SPILLABLE.wait(100);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+          continue;
         }
         victim = it.next();
         it.remove();
+        spillsRunning++;
       }
-      long freed = victim.spill(spillDirectory().resolve("spill-" + SPILL_COUNTER.incrementAndGet() + ".arrow"));
-      SPILLED_BYTES.addAndGet(freed);
+      try {
+        long freed = victim.spill(spillDirectory().resolve("spill-" + SPILL_COUNTER.incrementAndGet() + ".arrow"));
+        SPILLED_BYTES.addAndGet(freed);
+      } finally {
+        synchronized (SPILLABLE) {
+          spillsRunning--;
+          SPILLABLE.notifyAll();
+        }
+      }
     }
-    try {
-      ArrowBuf buf = a.buffer(Math.max(bytes, 1));
-      PEAK.accumulateAndGet(a.getAllocatedMemory(), Math::max);
-      return buf;
-    } catch (OutOfMemoryException e) {
-      throw new OutOfMemoryException(String.format(Locale.ROOT,
-          "jdask arrays: a chunk of %,d bytes does not fit in the memory limit of %,d bytes "
-              + "(%,d held); raise '%s' or use smaller chunks",
-          bytes, a.getLimit(), a.getAllocatedMemory(), LIMIT_KEY));
-    }
+    return true;
   }
 
   /** Offers a finished chunk, read by no task, for spilling. */
   static void markSpillable(Chunk c) {
     synchronized (SPILLABLE) {
       SPILLABLE.add(c);
+      SPILLABLE.notifyAll();
+    }
+  }
+
+  /** Wakes allocations waiting for memory: a chunk was freed. */
+  static void freed() {
+    synchronized (SPILLABLE) {
+      SPILLABLE.notifyAll();
     }
   }
 

@@ -231,6 +231,7 @@ final class Chunk implements Releasable, Serializable {
     }
     if (spillable) {
       ArrayMemory.unmarkSpillable(this);
+      ArrayMemory.freed();
     }
     if (file != null) {
       try {

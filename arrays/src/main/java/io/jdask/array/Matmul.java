@@ -1,7 +1,6 @@
 package io.jdask.array;
 
 import io.jdask.graph.Task;
-import io.jdask.graph.TaskFunction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -95,17 +94,17 @@ final class Matmul {
   }
 
   /** One block product, written as {@code out} with the output block's {@code shape}. */
-  record Product(DType out, long[] shape) implements TaskFunction {
+  record Product(DType out, long[] shape) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return MatmulKernel.product((Chunk) a[0], (Chunk) a[1], out, shape);
     }
   }
 
   /** The sum of some block products of one output block. */
-  record Sum(DType out, long[] shape) implements TaskFunction {
+  record Sum(DType out, long[] shape) implements ChunkFunction {
     @Override
-    public Object apply(Object[] a) {
+    public Object compute(Object[] a) {
       return MatmulKernel.sum(a, out, shape);
     }
   }

@@ -58,6 +58,34 @@ class SpillTest extends ArrayTestSupport {
   }
 
   @Test
+  void everyOperationReadsSpilledInputsBack() {
+    // x is persisted and mostly spilled under a 1 MiB limit; every kernel then reads spilled
+    // chunks through its pins: blockwise, transpose, rechunk, matmul, reductions, assembly.
+    NdArray src = NdArray.random(8).normal(new long[] {300, 300}, new long[] {60, 70});
+    double[] expected;
+    try (Config.Scope s = Config.with(Scheduler.SYNC)) {
+      expected = pipeline(src).toDoubleArray();
+    }
+    for (Config.Scope scope : List.of(Config.with(Scheduler.SYNC), Config.with(Scheduler.THREADS, 2))) {
+      try (scope) {
+        ArrayMemory.setLimitBytes(MB);
+        long spilledBefore = ArrayMemory.spilledBytes();
+        try (PersistedArray p = src.persist()) {
+          ComputedArray r = pipeline(p.array());
+          assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(r.toDoubleArray()));
+        }
+        assertTrue(ArrayMemory.spilledBytes() > spilledBefore, "something was spilled");
+        ArrayMemory.setLimitBytes(previousLimit);
+      }
+    }
+  }
+
+  private static ComputedArray pipeline(NdArray x) {
+    NdArray y = x.add(x.transpose()).rechunk(50, 50).matmul(x).sum(0);
+    return y.compute();
+  }
+
+  @Test
   void whatCannotBeSpilledFailsWithTheLimitNamed() {
     try (Config.Scope s = Config.with(Scheduler.SYNC)) {
       ArrayMemory.setLimitBytes(2 * MB);
