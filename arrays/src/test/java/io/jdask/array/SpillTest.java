@@ -86,6 +86,28 @@ class SpillTest extends ArrayTestSupport {
   }
 
   @Test
+  void workerProcessesSpillUnderTheLimitTheyAreGiven() {
+    List<Object> unlimited;
+    try (Config.Scope s = Config.with(Scheduler.SYNC)) {
+      unlimited = holdAllOfY();
+    }
+    Jdask.shutdown(); // workers read their limit when they start
+    Config.set("processes.jvm-options", "-Djdask." + ArrayMemory.LIMIT_KEY + "=12MB");
+    try (Config.Scope s = Config.with(Scheduler.PROCESSES, 2)) {
+      List<Object> limited = holdAllOfY();
+      assertEquals(((ComputedArray) unlimited.get(0)).doubleValue(), ((ComputedArray) limited.get(0)).doubleValue());
+      assertEquals(((ComputedArray) unlimited.get(1)).doubleValue(), ((ComputedArray) limited.get(1)).doubleValue());
+      long workerLimit = (Long) io.jdask.Delayed.of(ArrayMemory::limitBytes).call().compute();
+      long workerSpilled = (Long) io.jdask.Delayed.of(ArrayMemory::spilledBytes).call().compute();
+      assertEquals(12 * MB, workerLimit);
+      assertTrue(workerSpilled > 0, "a worker holding its share of y's 64 MiB under 12 MiB spilled");
+    } finally {
+      Config.set("processes.jvm-options", null);
+      Jdask.shutdown();
+    }
+  }
+
+  @Test
   void whatCannotBeSpilledFailsWithTheLimitNamed() {
     try (Config.Scope s = Config.with(Scheduler.SYNC)) {
       ArrayMemory.setLimitBytes(2 * MB);
