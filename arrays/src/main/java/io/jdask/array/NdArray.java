@@ -435,12 +435,21 @@ public final class NdArray implements TaskHandle {
   }
 
   private static NdArray whereOf(NdArray cond, Object x, Object y) {
-    DType tx = x instanceof NdArray a ? a.dtype : DType.FLOAT64;
-    DType ty = y instanceof NdArray a ? a.dtype : DType.FLOAT64;
-    DType out = x instanceof NdArray && !(y instanceof NdArray) ? DType.promoteScalar(tx, true)
-        : y instanceof NdArray && !(x instanceof NdArray) ? DType.promoteScalar(ty, true) : DType.promote(tx, ty);
+    // Scalars promote as in arithmetic (NEP 50): an integral one keeps an integer array's dtype.
+    DType out;
+    if (x instanceof NdArray a && y instanceof NdArray b) {
+      out = DType.promote(a.dtype, b.dtype);
+    } else if (x instanceof NdArray a) {
+      out = DType.promoteScalar(a.dtype, !integral((Double) y));
+    } else if (y instanceof NdArray b) {
+      out = DType.promoteScalar(b.dtype, !integral((Double) x));
+    } else {
+      out = integral((Double) x) && integral((Double) y) ? DType.INT64 : DType.FLOAT64;
+    }
+    Object xs = x instanceof Double d ? scalarOperand(d, out) : x;
+    Object ys = y instanceof Double d ? scalarOperand(d, out) : y;
     int ndim = Broadcast.shape(Broadcast.shape(cond.shape(), shapeOf(x)), shapeOf(y)).length;
-    return Blockwise.build("where", new BlockTasks.Where(out, ndim), out, cond, x, y);
+    return Blockwise.build("where", new BlockTasks.Where(out, ndim), out, cond, xs, ys);
   }
 
   private static long[] shapeOf(Object o) {
@@ -488,12 +497,28 @@ public final class NdArray implements TaskHandle {
     return Blockwise.build(op.group, new BlockTasks.Binary(op, out, ndim), out, this, other);
   }
 
+  /** Whether a Java scalar counts as an integer (a Python int), not a float, for promotion. */
+  private static boolean integral(double scalar) {
+    return scalar == Math.rint(scalar) && !Double.isInfinite(scalar) && Math.abs(scalar) < 0x1p53;
+  }
+
+  /** The scalar as the kernel should see it: a long when it takes part as an integer. */
+  private static Object scalarOperand(double scalar, DType promoted) {
+    if (integral(scalar) && !promoted.isFloating()) {
+      if (promoted == DType.INT32 && (scalar < Integer.MIN_VALUE || scalar > Integer.MAX_VALUE)) {
+        throw new IllegalArgumentException("the integer " + (long) scalar
+            + " is out of bounds for int32 (NumPy raises OverflowError here); use astype(DType.INT64) first");
+      }
+      return (long) scalar;
+    }
+    return scalar;
+  }
+
   private NdArray binary(BinaryOp op, double scalar) {
-    boolean integral = scalar == Math.rint(scalar) && !Double.isInfinite(scalar) && Math.abs(scalar) < 0x1p53;
+    boolean integral = integral(scalar);
     DType promoted = DType.promoteScalar(dtype, !integral);
     DType out = op.resultType(promoted);
-    Object s = integral && !promoted.isFloating() ? (Object) (long) scalar : (Object) scalar;
-    return Blockwise.build(op.group, new BlockTasks.Binary(op, out, ndim()), out, this, s);
+    return Blockwise.build(op.group, new BlockTasks.Binary(op, out, ndim()), out, this, scalarOperand(scalar, promoted));
   }
 
   private NdArray unary(UnaryOp op) {

@@ -202,13 +202,11 @@ final class ReduceKernels {
         case ANY, ALL -> r.setLong(o, st.ints[o]);
         case MEAN -> r.setDouble(o, st.d[0][o] / st.d[1][o]);
         case VAR, STD -> {
-          double v = st.d[2][o] / (st.d[0][o] - ddof);
-          if (st.d[0][o] - ddof <= 0) {
-            v = Double.NaN;
-          }
+          // NumPy divides by max(n - ddof, 0): inf for spread data, NaN when M2 is 0 too
+          double v = st.d[2][o] / Math.max(st.d[0][o] - ddof, 0);
           r.setDouble(o, op == Reduction.STD ? Math.sqrt(v) : v);
         }
-        case ARGMIN, ARGMAX -> r.setLong(o, (long) st.d[1][o]);
+        case ARGMIN, ARGMAX -> r.setLong(o, st.intIndex != null ? st.intIndex[o] : (long) st.d[1][o]);
       }
     }
     return r;
@@ -218,7 +216,8 @@ final class ReduceKernels {
   private static final class State {
     final Reduction op;
     final int slots;
-    final long[] ints; // integral sum/min/max, any, all
+    final long[] ints; // integral sum/min/max/argmin/argmax value, any, all
+    final long[] intIndex; // integral argmin/argmax: the index (field 1)
     final double[][] d; // the fields, for everything else
     final double[] shift; // var: the shift of each slot (its first value)
     final boolean[] seen; // min/max/arg: whether a slot has a value yet
@@ -228,6 +227,7 @@ final class ReduceKernels {
       this.op = op;
       this.slots = slots;
       this.ints = integral ? new long[slots] : null;
+      this.intIndex = integral && op.isArg() ? new long[slots] : null;
       this.d = integral ? null : new double[op.fields][slots];
       this.shift = op == Reduction.VAR || op == Reduction.STD ? new double[slots] : null;
       this.seen = new boolean[slots];
@@ -244,6 +244,9 @@ final class ReduceKernels {
         st.seen[o] = true;
         if (st.ints != null) {
           st.ints[o] = p.getLong(o);
+          if (st.intIndex != null) {
+            st.intIndex[o] = p.getLong((long) slots + o);
+          }
         } else {
           for (int f = 0; f < op.fields; f++) {
             st.d[f][o] = p.getDouble((long) f * slots + o);
@@ -291,6 +294,15 @@ final class ReduceKernels {
           seen[o] = true;
         }
         case ARGMIN, ARGMAX -> {
+          if (ints != null) { // integers compare exactly, also beyond 2^53
+            long v = x.getLong(i);
+            if (!seen[o] || (op == Reduction.ARGMIN ? v < ints[o] : v > ints[o])) {
+              ints[o] = v;
+              intIndex[o] = index;
+            }
+            seen[o] = true;
+            return;
+          }
           double v = x.getDouble(i);
           if (!seen[o] || better(op == Reduction.ARGMIN, v, d[0][o])) {
             d[0][o] = v;
@@ -354,6 +366,15 @@ final class ReduceKernels {
             }
           }
           case ARGMIN, ARGMAX -> {
+            if (ints != null) {
+              long v = b.ints[o];
+              boolean take = op == Reduction.ARGMIN ? v < ints[o] : v > ints[o];
+              if (take || (v == ints[o] && b.intIndex[o] < intIndex[o])) {
+                ints[o] = v;
+                intIndex[o] = b.intIndex[o];
+              }
+              continue;
+            }
             double v = b.d[0][o];
             double best = d[0][o];
             boolean equal = v == best || (Double.isNaN(v) && Double.isNaN(best));
@@ -380,6 +401,9 @@ final class ReduceKernels {
       for (int o = 0; o < slots; o++) {
         if (ints != null) {
           p.setLong(o, ints[o]);
+          if (intIndex != null) {
+            p.setLong((long) slots + o, intIndex[o]);
+          }
         } else {
           for (int f = 0; f < op.fields; f++) {
             p.setDouble((long) f * slots + o, d[f][o]);

@@ -6,8 +6,8 @@ package io.jdask.array;
  * result (Dask's chunk / combine / aggregate).
  *
  * <p>A partial is a chunk of shape {@code [fields] + input chunk shape with reduced axes of length
- * 1}: field {@code f} of every kept position. Sums of integers and booleans, their minima and
- * maxima, {@code any} and {@code all} keep int64 fields, so they stay exact; everything else keeps
+ * 1}: field {@code f} of every kept position. Sums of integers and booleans, their minima,
+ * maxima and arg-extrema, {@code any} and {@code all} keep int64 fields, so they stay exact; everything else keeps
  * float64 fields. Variances keep {@code (count, mean, M2)} and combine by Chan, Golub and LeVeque's
  * pairwise update, which stays accurate where a sum of squares would cancel.
  */
@@ -38,7 +38,7 @@ enum Reduction {
   /** The dtype of the partials for input dtype {@code in}. */
   DType partialType(DType in) {
     return switch (this) {
-      case SUM, MIN, MAX -> in.isFloating() ? DType.FLOAT64 : DType.INT64;
+      case SUM, MIN, MAX, ARGMIN, ARGMAX -> in.isFloating() ? DType.FLOAT64 : DType.INT64;
       case ANY, ALL -> DType.INT64;
       default -> DType.FLOAT64;
     };

@@ -14,8 +14,8 @@ public final class Slice {
   private final boolean single;
 
   private Slice(long start, long stop, long step, boolean single) {
-    if (step == 0) {
-      throw new IllegalArgumentException("slice step cannot be zero");
+    if (step == 0 || step == Long.MIN_VALUE) {
+      throw new IllegalArgumentException("slice step cannot be " + (step == 0 ? "zero" : Long.MIN_VALUE));
     }
     this.start = start;
     this.stop = stop;
@@ -80,13 +80,13 @@ public final class Slice {
     if (step > 0) {
       lo = start == NONE ? 0 : clip(start < 0 ? start + n : start, 0, n);
       hi = stop == NONE ? n : clip(stop < 0 ? stop + n : stop, 0, n);
-      long count = hi > lo ? (hi - lo + step - 1) / step : 0;
+      long count = hi > lo ? (hi - lo - 1) / step + 1 : 0; // no overflow for huge steps
       return new long[] {lo, count};
     }
     lo = start == NONE ? n - 1 : clip(start < 0 ? start + n : start, -1, n - 1);
     hi = stop == NONE ? -1 : clip(stop < 0 ? stop + n : stop, -1, n - 1);
     long s = -step;
-    long count = lo > hi ? (lo - hi + s - 1) / s : 0;
+    long count = lo > hi ? (lo - hi - 1) / s + 1 : 0;
     return new long[] {lo, count};
   }
 

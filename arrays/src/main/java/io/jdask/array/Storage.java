@@ -52,10 +52,14 @@ final class Storage {
     Path dir = path.toAbsolutePath();
     try {
       if (Files.exists(dir)) {
-        try (Stream<Path> s = Files.list(dir)) {
-          if (!Files.isDirectory(dir) || s.findAny().isPresent()) {
-            throw new IllegalArgumentException(dir + " already exists and is not an empty directory; delete it or choose another path");
+        boolean empty = Files.isDirectory(dir);
+        if (empty) {
+          try (Stream<Path> s = Files.list(dir)) {
+            empty = s.findAny().isEmpty();
           }
+        }
+        if (!empty) {
+          throw new IllegalArgumentException(dir + " already exists and is not an empty directory; delete it or choose another path");
         }
       }
       Files.createDirectories(dir);

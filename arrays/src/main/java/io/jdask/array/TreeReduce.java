@@ -56,6 +56,11 @@ final class TreeReduce {
     Map<Integer, List<Object>> partialsPerOutput = new LinkedHashMap<>();
     for (int b = 0; b < in.blockCount(); b++) {
       int[] c = in.coords(b);
+      if (extent > 0 && emptyAlongReduced(in, c, mask)) {
+        // A zero-length chunk (left by a slice or a concatenate) holds nothing to reduce, and
+        // its partial would stand for a value; its output block has other, non-empty inputs.
+        continue;
+      }
       Object where = op.isArg() ? new ReduceKernels.Position(in.blockOffset(c), in.shape()) : null;
       Task p = Task.of(group + "-partial", partialFn, x.block(b), where);
       partialsPerOutput.computeIfAbsent(outBlock(c, mask, outChunks, options.keepDims()), k -> new ArrayList<>()).add(p);
@@ -75,6 +80,15 @@ final class TreeReduce {
       blocks[e.getKey()] = Task.of(group, new BlockTasks.Finish(op, outType, shape, options.ddof()), level.get(0));
     }
     return new NdArray(outType, outChunks, blocks);
+  }
+
+  private static boolean emptyAlongReduced(Chunking in, int[] c, boolean[] mask) {
+    for (int a = 0; a < c.length; a++) {
+      if (mask[a] && in.chunkLength(a, c[a]) == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int outBlock(int[] c, boolean[] mask, Chunking out, boolean keepDims) {

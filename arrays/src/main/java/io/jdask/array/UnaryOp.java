@@ -38,7 +38,13 @@ enum UnaryOp {
     if (floating) {
       return in.isFloating() ? in : DType.FLOAT64;
     }
-    return in == DType.BOOL ? DType.INT64 : in;
+    if (in == DType.BOOL) {
+      if (this == NEGATIVE || this == SIGN) {
+        throw new IllegalArgumentException("NumPy's " + group + " is not defined for booleans; use not() for a logical negation");
+      }
+      return this == ABS || this == SQUARE ? DType.BOOL : DType.INT64;
+    }
+    return in;
   }
 
   double apply(double x) {

@@ -143,8 +143,15 @@ final class Worker {
     if (msg instanceof Message.DefineFunction d) {
       functions.put(d.fnId(), d.function());
     } else if (msg instanceof Message.Execute e) {
+      Runnable unitDone = releaserOfConstants(e);
       for (Message.Unit u : e.units()) {
-        pool.execute(() -> runUnit(e.runId(), e.observed(), u));
+        pool.execute(() -> {
+          try {
+            runUnit(e.runId(), e.observed(), u);
+          } finally {
+            unitDone.run();
+          }
+        });
       }
     } else if (msg instanceof Message.Release r) {
       for (int node : r.nodes()) {
@@ -165,6 +172,48 @@ final class Worker {
       }
     } else {
       log.warn("worker {}: unexpected message {}", id, msg.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * Constant arguments arrive deserialized with their message, which is their only owner here;
+   * those that hold off-heap memory (a persisted Arrow chunk sent along with its tasks) are
+   * released once every unit of the message has run. Units of one message may share one
+   * deserialized object, so nothing is released before the last of them.
+   */
+  private static Runnable releaserOfConstants(Message.Execute e) {
+    Set<Object> owned = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Message.Unit u : e.units()) {
+      for (int i = 0; i < u.args().length; i++) {
+        for (int k = 0; k < u.args()[i].length; k++) {
+          byte kind = u.argKinds()[i][k];
+          if (kind == Plan.ARG_CONSTANT || kind == Plan.ARG_NESTED) {
+            collectReleasable(u.args()[i][k], owned);
+          }
+        }
+      }
+    }
+    if (owned.isEmpty()) {
+      return () -> { };
+    }
+    AtomicInteger left = new AtomicInteger(e.units().size());
+    return () -> {
+      if (left.decrementAndGet() == 0) {
+        owned.forEach(Releasable::releaseIfOwned);
+      }
+    };
+  }
+
+  private static void collectReleasable(Object o, Set<Object> into) {
+    if (o instanceof Releasable) {
+      into.add(o);
+    } else if (o instanceof java.util.Collection<?> c) {
+      c.forEach(x -> collectReleasable(x, into));
+    } else if (o instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> {
+        collectReleasable(k, into);
+        collectReleasable(v, into);
+      });
     }
   }
 
