@@ -72,7 +72,8 @@ public final class ArrayMemory {
 
   /**
    * Allocates a buffer for a chunk, spilling finished chunks first if it would not fit; fails
-   * with the limit and what is held when nothing is left to spill.
+   * with the limit and what is held when nothing is left to spill and running tasks free nothing
+   * within {@link #WAIT_NANOS}.
    */
   static ArrowBuf allocate(long bytes) {
     BufferAllocator a = allocator();
@@ -113,24 +114,24 @@ public final class ArrayMemory {
   }
 
   /**
-   * Spills finished chunks, oldest first, until {@code bytes} more fit under the limit. Returns
-   * false if it stopped because nothing was left to spill and no other thread was spilling.
+   * Spills finished chunks, oldest first, until {@code bytes} more fit under the limit or nothing
+   * is left to spill (and no other thread is spilling).
    */
-  private static boolean makeRoom(BufferAllocator a, long bytes) {
+  private static void makeRoom(BufferAllocator a, long bytes) {
     while (a.getAllocatedMemory() + bytes > a.getLimit()) {
       Chunk victim;
       synchronized (SPILLABLE) {
         Iterator<Chunk> it = SPILLABLE.iterator();
         if (!it.hasNext()) {
           if (spillsRunning == 0) {
-            return false; // nothing left to spill, and nobody is freeing memory
+            return; // nothing left to spill, and nobody is freeing memory
           }
           // Another thread is writing a chunk out; what it frees may be what this one needs.
           try {
             SPILLABLE.wait(100);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return;
           }
           continue;
         }
@@ -148,7 +149,6 @@ public final class ArrayMemory {
         }
       }
     }
-    return true;
   }
 
   /** Offers a finished chunk, read by no task, for spilling. */

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * One block handed to a user's {@link BlockFunction}: its values as doubles (row-major, a copy
- * the function may modify), its shape, and where its first element sits in the whole array.
+ * the function may modify), its shape, and where the output block being made starts in the
+ * output array (for an input broadcast along some axis, that is not where the input block starts).
  */
 public record Block(double[] values, long[] shape, long[] offset) {
   public Block {
