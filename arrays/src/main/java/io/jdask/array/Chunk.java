@@ -161,10 +161,6 @@ final class Chunk implements Releasable, Serializable {
     return spillable;
   }
 
-  synchronized boolean isSpilled() {
-    return spillFile != null;
-  }
-
   /** Element {@code i} as a double, whatever the dtype. */
   double getDouble(long i) {
     return switch (dtype) {
@@ -210,12 +206,13 @@ final class Chunk implements Releasable, Serializable {
     }
   }
 
-  void setBoolean(long i, boolean v) {
-    setLong(i, v ? 1 : 0);
-  }
-
-  synchronized boolean released() {
-    return released;
+  /** Copies one element of {@code width} bytes between raw addresses (the kernels' moves). */
+  static void copyElement(long from, long to, int width) {
+    switch (width) {
+      case 8 -> MemoryUtil.putLong(to, MemoryUtil.getLong(from));
+      case 4 -> MemoryUtil.putInt(to, MemoryUtil.getInt(from));
+      default -> MemoryUtil.putByte(to, MemoryUtil.getByte(from));
+    }
   }
 
   @Override

@@ -72,11 +72,6 @@ final class Chunking implements Serializable {
     return new Chunking(sizes);
   }
 
-  /** A single block holding the whole shape. */
-  static Chunking single(long[] shape) {
-    return regular(shape, negativeOnes(shape.length));
-  }
-
   static long[] negativeOnes(int n) {
     long[] r = new long[n];
     Arrays.fill(r, -1);
@@ -134,12 +129,6 @@ final class Chunking implements Serializable {
 
   long offset(int axis, int i) {
     return offsets[axis][i];
-  }
-
-  /** The chunk of {@code axis} that holds index {@code index}. */
-  int chunkOf(int axis, long index) {
-    int i = Arrays.binarySearch(offsets[axis], index);
-    return i >= 0 ? Math.min(i, grid[axis] - 1) : -i - 2;
   }
 
   /** The block-grid coordinates of block {@code b}. */

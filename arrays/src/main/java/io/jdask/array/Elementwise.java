@@ -181,18 +181,13 @@ final class Elementwise {
     long[] tc = Broadcast.strides(sc, out);
     long[] tx = Broadcast.strides(sx, out);
     long[] ty = Broadcast.strides(sy, out);
-    long[] ix = new long[ndim];
+    int[] idx = new int[ndim];
     long n = r.size();
     boolean longMath = !outType.isFloating();
+    long pc = 0;
+    long px = 0;
+    long py = 0;
     for (long o = 0; o < n; o++) {
-      long pc = 0;
-      long px = 0;
-      long py = 0;
-      for (int a = 0; a < ndim; a++) {
-        pc += ix[a] * tc[a];
-        px += ix[a] * tx[a];
-        py += ix[a] * ty[a];
-      }
       boolean c = cond instanceof Chunk cc ? cc.getBoolean(pc) : scalarDouble(cond) != 0;
       Object src = c ? x : y;
       long p = c ? px : py;
@@ -201,11 +196,18 @@ final class Elementwise {
       } else {
         r.setDouble(o, src instanceof Chunk s ? s.getDouble(p) : scalarDouble(src));
       }
+      // advance the odometer, keeping each operand's position (stride 0 on broadcast axes)
       for (int a = ndim - 1; a >= 0; a--) {
-        if (++ix[a] < out[a]) {
+        pc += tc[a];
+        px += tx[a];
+        py += ty[a];
+        if (++idx[a] < out[a]) {
           break;
         }
-        ix[a] = 0;
+        idx[a] = 0;
+        pc -= tc[a] * out[a];
+        px -= tx[a] * out[a];
+        py -= ty[a] * out[a];
       }
     }
     return r;

@@ -27,7 +27,7 @@ record FlatGather(long[] arrayShape, long[][] inOffsets, long first, long[] resu
       long f = base;
       for (long i = 0, n = in.size(); i < n; i++) {
         if (f >= first && f < end) {
-          org.apache.arrow.memory.util.MemoryUtil.copyMemory(in.address() + i * w, out.address() + (f - first) * w, w);
+          Chunk.copyElement(in.address() + i * w, out.address() + (f - first) * w, w);
         }
         for (int a = ndim - 1; a >= 0; a--) {
           f += stride[a];

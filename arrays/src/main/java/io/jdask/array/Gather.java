@@ -64,7 +64,7 @@ record Gather(long[] start, long[] step, long[] count, long[][] inOffsets, long[
         dst += j[a] * outStride[a];
       }
       if (ndim == 0) {
-        copyElement(in.address(), out.address(), width);
+        Chunk.copyElement(in.address(), out.address(), width);
         return;
       }
       long runLength = hi[last] - lo[last] + 1;
@@ -74,7 +74,7 @@ record Gather(long[] start, long[] step, long[] count, long[][] inOffsets, long[
         MemoryUtil.copyMemory(in.address() + s0 * width, out.address() + d0 * width, runLength * width);
       } else {
         for (long k = 0; k < runLength; k++) {
-          copyElement(in.address() + (s0 + k * step[last]) * width, out.address() + (d0 + k) * width, width);
+          Chunk.copyElement(in.address() + (s0 + k * step[last]) * width, out.address() + (d0 + k) * width, width);
         }
       }
       int a = last - 1;
@@ -87,14 +87,6 @@ record Gather(long[] start, long[] step, long[] count, long[][] inOffsets, long[
       if (a < 0) {
         return;
       }
-    }
-  }
-
-  private static void copyElement(long from, long to, int width) {
-    switch (width) {
-      case 8 -> MemoryUtil.putLong(to, MemoryUtil.getLong(from));
-      case 4 -> MemoryUtil.putInt(to, MemoryUtil.getInt(from));
-      default -> MemoryUtil.putByte(to, MemoryUtil.getByte(from));
     }
   }
 

@@ -34,7 +34,7 @@ record Transpose(int[] perm) implements ChunkFunction {
     int[] idx = new int[ndim];
     long src = 0;
     for (long o = 0; o < n; o++) {
-      copy(in.address() + src * w, out.address() + o * w, w);
+      Chunk.copyElement(in.address() + src * w, out.address() + o * w, w);
       for (int a = ndim - 1; a >= 0; a--) {
         src += st[a];
         if (++idx[a] < outShape[a]) {
@@ -66,19 +66,11 @@ record Transpose(int[] perm) implements ChunkFunction {
         } else {
           for (long j = j0; j < j1; j++) {
             for (long i = i0; i < i1; i++) {
-              copy(in + (i * cols + j) * w, out + (j * rows + i) * w, w);
+              Chunk.copyElement(in + (i * cols + j) * w, out + (j * rows + i) * w, w);
             }
           }
         }
       }
-    }
-  }
-
-  private static void copy(long from, long to, int w) {
-    switch (w) {
-      case 8 -> MemoryUtil.putLong(to, MemoryUtil.getLong(from));
-      case 4 -> MemoryUtil.putInt(to, MemoryUtil.getInt(from));
-      default -> MemoryUtil.putByte(to, MemoryUtil.getByte(from));
     }
   }
 }

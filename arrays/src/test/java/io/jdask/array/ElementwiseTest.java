@@ -84,6 +84,23 @@ class ElementwiseTest extends ArrayTestSupport {
   }
 
   @Test
+  void whereBroadcastsAllThreeOperands() {
+    long[] sc = {6, 1, 5};
+    long[] sx = {4, 1};
+    long[] sy = {6, 4, 5};
+    double[] c = Ref.randomData(31, sc);
+    double[] x = Ref.randomData(32, sx);
+    double[] y = Ref.randomData(33, sy);
+    NdArray cond = NdArray.fromArray(c, sc, new long[] {4, 1, 2}).gt(0);
+    ComputedArray r = NdArray.where(cond, NdArray.fromArray(x, sx, new long[] {3, 1}),
+        NdArray.fromArray(y, sy, new long[] {4, 3, 2})).compute();
+    assertShape(sy, r);
+    double[] picked = Ref.broadcast(Ref.broadcast(c, sc, x, sx, (p, q) -> p > 0 ? q : Double.NaN), sy, y, sy,
+        (p, q) -> Double.isNaN(p) ? q : p);
+    assertClose(picked, r.toDoubleArray());
+  }
+
+  @Test
   void unaryMathMapAndBlockFunctions() {
     double[] a = Ref.randomData(7, S2);
     NdArray x = NdArray.fromArray(a, S2, C2);
