@@ -321,6 +321,7 @@ public final class LocalRun {
     try {
       int unit = -1;
       int tail = -1;
+      List<Object> released = new ArrayList<>(0); // freed after the lock is dropped
       while (true) {
         int[] slots;
         lock.lock();
@@ -331,7 +332,7 @@ public final class LocalRun {
               Thread.interrupted(); // a cancel's interrupt must not leak into the pool thread
             }
             if (tail >= 0) {
-              complete(unit, tail);
+              complete(unit, tail, released);
             }
           }
           if (executor == null && Thread.interrupted()) {
@@ -341,12 +342,20 @@ public final class LocalRun {
           unit = stopped ? -1 : ready.poll();
           if (unit < 0) {
             retire(slot);
-            return;
+            slots = null;
+          } else {
+            busy[slot] = me;
+            slots = executor == null ? null : claimSlots();
           }
-          busy[slot] = me;
-          slots = executor == null ? null : claimSlots();
         } finally {
           lock.unlock();
+        }
+        if (!released.isEmpty()) {
+          released.forEach(Releasable::releaseIfOwned);
+          released.clear();
+        }
+        if (unit < 0) {
+          return;
         }
         startRunners(slots);
         tail = runUnit(unit);
@@ -402,14 +411,20 @@ public final class LocalRun {
     }
   }
 
-  /** Records a finished unit. Locked. */
-  private void complete(int head, int tail) {
+  /**
+   * Records a finished unit. Locked. Results it drops that hold off-heap memory go to
+   * {@code released}, freed by the caller once the lock is dropped: freeing a large buffer
+   * (an munmap) should not hold up the other runners.
+   */
+  private void complete(int head, int tail, List<Object> released) {
     unitsLeft--;
     long now = 0L;
     for (int k = 0, c = plan.depCount(head); k < c; k++) {
       int d = plan.dep(head, k);
       if (--refs[d] == 0 && !plan.isOutput(d)) {
-        Releasable.releaseIfOwned(results[d]);
+        if (results[d] instanceof Releasable) {
+          released.add(results[d]);
+        }
         results[d] = null;
         if (observed) {
           if (now == 0L) {
