@@ -414,7 +414,8 @@ public final class LocalRun {
   /**
    * Records a finished unit. Locked. Results it drops that hold off-heap memory go to
    * {@code released}, freed by the caller once the lock is dropped: freeing a large buffer
-   * (an munmap) should not hold up the other runners.
+   * (an munmap) should not hold up the other runners. After the last unit they are freed here,
+   * before the waiting caller is woken.
    */
   private void complete(int head, int tail, List<Object> released) {
     unitsLeft--;
@@ -441,6 +442,9 @@ public final class LocalRun {
       }
     }
     if (unitsLeft == 0) {
+      // The caller wakes on this signal: a finished compute() holds nothing but its outputs.
+      released.forEach(Releasable::releaseIfOwned);
+      released.clear();
       ended.signalAll();
     }
   }
