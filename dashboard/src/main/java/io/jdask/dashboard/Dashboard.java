@@ -101,7 +101,6 @@ public final class Dashboard implements AutoCloseable {
    */
   public void showGraph(TaskHandle... outputs) {
     GraphView g = GraphView.of(Arrays.stream(outputs).map(TaskHandle::task).toList());
-    pump.feed().keepReleased(true);
     pump.query(m -> {
       m.graph(g);
       return null;

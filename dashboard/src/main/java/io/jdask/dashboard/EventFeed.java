@@ -5,39 +5,42 @@ import io.jdask.spi.Subscription;
 import io.jdask.spi.TaskEvent;
 import io.jdask.spi.TaskEvents;
 import io.jdask.spi.TaskListener;
+import io.jdask.spi.TaskRecord;
+import io.jdask.spi.TaskStream;
+import io.jdask.spi.TaskStreamReader;
 import io.jdask.spi.WorkerEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The dashboard's only contact with running computations: a listener that queues events and
- * does nothing else on the publishing (worker) thread.
+ * The dashboard's only contact with running computations. Tasks of this JVM come from a
+ * {@link TaskStreamReader}: their threads only write a record into their own log, and this
+ * feed reads the logs when the dashboard's thread drains it. Everything else (run events,
+ * worker heartbeats, the task events of worker processes) comes through the listener, which
+ * only queues it.
  *
- * <p>Why not {@code EventBuffer}'s shared {@code ConcurrentLinkedQueue}: there, every event
- * allocates a queue node and every worker CASes the same tail, so two busy workers contend on
- * one cache line once per event. Here each publishing thread owns a <em>lane</em>: a linked list
- * of fixed-size chunks it alone appends to, publishing each append with a release store (a
- * plain store on x86, no fence). The dashboard's own thread drains every lane on each tick. A
- * lane keeps events of one thread in order, which is what a task stream row needs; across lanes
- * there is no order, and the model does not rely on one.
+ * <p>Why not {@code EventBuffer}'s shared {@code ConcurrentLinkedQueue} for those: there, every
+ * event allocates a queue node and every publisher CASes the same tail, so busy threads contend
+ * on one cache line once per event (worker processes' events arrive at tens of thousands a
+ * second). Here each publishing thread owns a <em>lane</em>: a linked list of fixed-size chunks
+ * it alone appends to, publishing each append with a release store (a plain store on x86, no
+ * fence). A lane keeps events of one thread in order; across lanes there is no order, and the
+ * model does not rely on one.
  *
- * <p>RELEASED events are dropped here unless the graph page draws their run: those of the latest
- * run small enough to draw ({@link GraphView#MAX_NODES}), or all of them while a graph given to
- * showGraph is on the page ({@link #keepReleased}). They are a third of a tree's events and the
- * task stream does not draw them.
+ * <p>RELEASED events are dropped: the graph page works out which results were released from the
+ * plan and the ends of their dependents.
  *
- * <p>A run's STARTED event does not go into a lane but into one shared queue ({@code starts}),
- * handed on before any task or end event of a newer run: lanes are drained one after the other, so
- * from a lane the run's first task events could reach the model before the caller's lane
- * brings their run's STARTED, and the graph page, which builds the run's graph from that event,
- * would miss their states. Runs are rare next to tasks, so one queue shared by all threads costs
- * nothing noticeable there. And a STARTED
- * event directly followed in its lane by the end of the same task is skipped when draining: the
- * task is no longer running, and the end event says all the model needs. For short tasks that
- * halves the dashboard thread's work, which on a small machine competes with the workers.
+ * <p>Order matters in two places. A run's STARTED event does not go into a lane but into one
+ * shared queue ({@code starts}), handed on before any task or end of a newer run, because the
+ * graph page builds the run's graph from that event. And the lanes are read before the task
+ * stream but handed on after it: a run's end is published after its tasks were recorded, so
+ * its tasks reach the model before its end does. A STARTED event directly followed in its lane
+ * by the end of the same task is skipped: the task is no longer running, and the end event says
+ * all the model needs.
  */
 final class EventFeed implements TaskListener, AutoCloseable {
   /** Events per chunk: big enough that allocating chunks is rare, small enough to waste little. */
@@ -45,40 +48,39 @@ final class EventFeed implements TaskListener, AutoCloseable {
 
   private final CopyOnWriteArrayList<Lane> lanes = new CopyOnWriteArrayList<>();
   private final ThreadLocal<Lane> myLane = ThreadLocal.withInitial(this::newLane);
+  private final TaskStreamReader stream;
   private final Subscription subscription;
-  private volatile boolean keepReleased;
-  /** The run whose graph the page draws, or {@link #NO_RUN}; set before that run's task events. */
-  private volatile long graphRunId = NO_RUN;
-  private static final long NO_RUN = -1;
   private final ConcurrentLinkedQueue<RunEvent> starts = new ConcurrentLinkedQueue<>();
   /** Consumer only: every run up to this id has had its STARTED event (if any) handed on. */
   private long announced;
+  private int handed; // consumer only: counted in a lambda
+  /** Consumer only: lane events read, to hand on after the task stream. */
+  private final ArrayList<Object> fromLanes = new ArrayList<>();
 
   EventFeed() {
+    stream = TaskStream.open(); // before subscribing: a run that sees the listener records its tasks
     subscription = TaskEvents.subscribe(this);
   }
 
-  void keepReleased(boolean keep) {
-    keepReleased = keep;
+  @Override
+  public boolean readsTaskStream() {
+    return true;
   }
 
   @Override
   public void onTask(TaskEvent event) {
-    if (event.state() != TaskEvent.State.RELEASED || keepReleased || event.runId() == graphRunId) {
+    if (event.state() != TaskEvent.State.RELEASED) {
       myLane.get().add(event);
     }
   }
 
   @Override
   public void onRun(RunEvent event) {
-    if (event.kind() != RunEvent.Kind.STARTED) {
+    if (event.kind() == RunEvent.Kind.STARTED) {
+      starts.add(event);
+    } else {
       myLane.get().add(event);
-      return;
     }
-    // Called on the run's publishing thread before any of its task events: its RELEASED events
-    // are kept from the first one on. Only a size check here; the graph is built when drained.
-    graphRunId = event.plan() != null && event.plan().size() <= GraphView.MAX_NODES ? event.runId() : NO_RUN;
-    starts.add(event);
   }
 
   @Override
@@ -86,27 +88,39 @@ final class EventFeed implements TaskListener, AutoCloseable {
     myLane.get().add(event);
   }
 
-  /** Hands every queued event to the consumer; call from one thread only. Returns how many. */
-  int drain(Consumer<Object> consumer) {
-    int[] runStarts = {announce(consumer)};
-    Consumer<Object> inOrder = e -> {
-      long run = e instanceof TaskEvent t ? t.runId() : e instanceof RunEvent r ? r.runId() : 0;
-      if (run > announced) {
-        // A newer run's task or end: its STARTED was queued before it was published, so it is there.
-        announced = run;
-        runStarts[0] += announce(consumer);
-      }
-      consumer.accept(e);
-    };
-    int n = 0;
+  /**
+   * Hands every queued event to {@code events} and every task recorded in this JVM to
+   * {@code tasks} (see {@link TaskStreamReader#poll}); call from one thread only. Returns how
+   * many were handed on, running tasks included.
+   */
+  int drain(Consumer<Object> events, Consumer<TaskRecord> tasks) {
+    int n = announce(events);
     for (Lane lane : lanes) {
       boolean ownerDead = !lane.owner.isAlive(); // read before draining: nothing can follow it
-      n += lane.drain(inOrder);
+      n += lane.drain(fromLanes::add);
       if (ownerDead) {
         lanes.remove(lane);
       }
     }
-    return n + runStarts[0];
+    handed = 0;
+    stream.poll(r -> {
+      if (r.runId() > announced) {
+        handed += announce(events); // a newer run's task: its STARTED was queued before it ran
+      }
+      handed++; // running ones too: what runs now is news
+      tasks.accept(r);
+    });
+    n += handed;
+    for (int i = 0; i < fromLanes.size(); i++) {
+      Object e = fromLanes.get(i);
+      long run = e instanceof TaskEvent t ? t.runId() : e instanceof RunEvent r ? r.runId() : 0;
+      if (run > announced) {
+        n += announce(events);
+      }
+      events.accept(e);
+    }
+    fromLanes.clear();
+    return n;
   }
 
   /** Hands on the queued STARTED events, oldest first. Returns how many. */
@@ -122,6 +136,7 @@ final class EventFeed implements TaskListener, AutoCloseable {
   @Override
   public void close() {
     subscription.close();
+    stream.close();
   }
 
   private Lane newLane() {

@@ -2,6 +2,7 @@ package io.jdask.dashboard;
 
 import io.jdask.graph.Plan;
 import io.jdask.graph.Task;
+import io.jdask.spi.TaskEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,11 +10,12 @@ import java.util.Map;
 
 /**
  * The graph page's graph: the nodes of a {@link Plan} (key, group, dependencies), coloured by
- * the task events of their keys. The structure comes either from the STARTED {@code RunEvent}
+ * the state of their tasks: from the run's task records by node number, or from task events by
+ * key. The structure comes either from the STARTED {@code RunEvent}
  * of a run, which carries the plan the backend runs ({@link #of(long, Plan)}), or from the
  * user, who hands the dashboard outputs ({@link Dashboard#showGraph}) that are lowered as
  * {@code Delayed.toDot()} does ({@link #of(List)}). Never read from a backend. Fusion does not
- * matter: a fused plan still has every node, and every node reports its own events. Owned by
+ * matter: a fused plan still has every node, and every node is recorded on its own. Owned by
  * the dashboard thread once built.
  */
 final class GraphView {
@@ -30,6 +32,14 @@ final class GraphView {
   private final long[] stateRun;
   private final int[][] edges;
   private final Map<String, Integer> byKey;
+  /** Dependencies, in CSR form: those of node i are deps[depStart[i] .. depStart[i + 1] - 1]. */
+  private final int[] depStart;
+  private final int[] deps;
+  private final int[] dependentCount;
+  private final boolean[] output;
+  /** Per node, its dependents that have not finished in run {@link #refsRun}. */
+  private final int[] refs;
+  private long refsRun = Long.MIN_VALUE;
 
   private GraphView(long run, Plan plan) {
     int n = plan.size();
@@ -39,19 +49,25 @@ final class GraphView {
     states = new String[n];
     stateRun = new long[n];
     byKey = new HashMap<>(n * 2);
-    int edgeCount = 0;
+    depStart = new int[n + 1];
+    dependentCount = new int[n];
+    output = new boolean[n];
+    refs = new int[n];
     for (int i = 0; i < n; i++) {
-      edgeCount += plan.depCount(i);
+      depStart[i + 1] = depStart[i] + plan.depCount(i);
     }
-    edges = new int[edgeCount][];
-    int e = 0;
+    deps = new int[depStart[n]];
+    edges = new int[deps.length][];
     for (int i = 0; i < n; i++) {
       keys[i] = plan.key(i);
       groups[i] = plan.group(i);
       states[i] = plan.task(i).isData() ? "memory" : "waiting"; // data never runs: it is there
+      dependentCount[i] = plan.dependentCount(i);
+      output[i] = plan.isOutput(i);
       byKey.put(keys[i], i);
       for (int k = 0; k < plan.depCount(i); k++) {
-        edges[e++] = new int[] {plan.dep(i, k), i};
+        deps[depStart[i] + k] = plan.dep(i, k);
+        edges[depStart[i] + k] = new int[] {plan.dep(i, k), i};
       }
     }
   }
@@ -78,19 +94,49 @@ final class GraphView {
     return run == ANY_RUN || run == eventRun;
   }
 
-  /**
-   * Records a task's new state if it belongs to this graph. Released is final within a run: a
-   * result is released only after its task finished and is never needed again, but the release
-   * may be drained first when another thread published it (lanes are drained one after the
-   * other), and the late FINISHED must not turn the node back to "in memory".
-   */
-  void state(long eventRun, String key, String state) {
+  /** Records the new state of the task with this key, if it belongs to this graph. */
+  void state(long eventRun, String key, TaskEvent.State state) {
     Integer node = byKey.get(key);
-    if (node == null || ("released".equals(states[node]) && stateRun[node] == eventRun)) {
-      return;
+    if (node != null) {
+      state(eventRun, node, state);
     }
-    states[node] = state;
+  }
+
+  /**
+   * Records the new state of node {@code node} (of the run's plan, which this graph was built
+   * from; or looked up by key for a shown graph). A node's result is released once every
+   * dependent finished, unless it is an output, as the backends do; released is final within a
+   * run, since a late-drained end (events of one run come from several threads) must not turn
+   * it back to "in memory".
+   */
+  void state(long eventRun, int node, TaskEvent.State state) {
+    if (eventRun != refsRun) { // a shown graph computed again: count dependents afresh
+      System.arraycopy(dependentCount, 0, refs, 0, refs.length);
+      refsRun = eventRun;
+    }
+    if (state == TaskEvent.State.RELEASED || ("released".equals(states[node]) && stateRun[node] == eventRun)) {
+      return; // released is worked out below, from the plan
+    }
+    states[node] = switch (state) {
+      case STARTED -> "running";
+      case FAILED -> "failed";
+      default -> "memory";
+    };
     stateRun[node] = eventRun;
+    if (state == TaskEvent.State.FINISHED) {
+      for (int k = depStart[node]; k < depStart[node + 1]; k++) {
+        int d = deps[k];
+        if (--refs[d] == 0 && !output[d]) {
+          states[d] = "released";
+          stateRun[d] = eventRun;
+        }
+      }
+    }
+  }
+
+  /** True for a graph built from this run's plan, whose node numbers are the run's. */
+  boolean isRun(long eventRun) {
+    return run == eventRun;
   }
 
   Views.Graph view() {

@@ -1,6 +1,7 @@
 package io.jdask.dashboard;
 
 import io.jdask.spi.EventClock;
+import io.jdask.spi.TaskRecord;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,15 +23,17 @@ final class Pump implements AutoCloseable {
   /** How often the JVM's memory and CPU are read. */
   private static final long SAMPLE_NANOS = 1_000_000_000L;
   /**
-   * How often queued events are moved into the model, between ticks too. Events waiting in a
-   * lane are garbage the collector must copy if a young collection comes first; at millions of
-   * events a second, draining every 10 ms rather than every tick keeps nearly all of them from
-   * surviving one.
+   * How often queued events and task records are moved into the model, between ticks too. A
+   * chunk of records waiting to be read is garbage the collector must copy if a young collection
+   * comes first; at millions of tasks a second, draining every 10 ms rather than every tick
+   * keeps nearly all of them from surviving one.
    */
   static final long DRAIN_MILLIS = 10;
 
   private final EventFeed feed = new EventFeed();
   private final StreamModel model;
+  private final Consumer<Object> applyEvent;
+  private final Consumer<TaskRecord> applyRecord;
   private final JvmSampler jvm = new JvmSampler();
   private final ScheduledExecutorService thread;
   private final Consumer<Tick> onTick;
@@ -44,6 +47,8 @@ final class Pump implements AutoCloseable {
 
   Pump(String threadName, long periodMillis, Consumer<Tick> onTick) {
     this.model = new StreamModel(EventClock.epochNanos());
+    this.applyEvent = model::apply;
+    this.applyRecord = model::record;
     this.onTick = onTick;
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, threadName);
@@ -81,7 +86,7 @@ final class Pump implements AutoCloseable {
   }
 
   private boolean drain() {
-    return feed.drain(model::apply) > 0;
+    return feed.drain(applyEvent, applyRecord) > 0;
   }
 
   private void tick() {

@@ -62,10 +62,11 @@ final class RunStats {
     firstTaskStart = Math.min(firstTaskStart, at);
   }
 
-  void taskEnded(String group, int row, long start, long end, boolean failed) {
+  /** A task ended; {@code wasRunning} if its start was counted by {@link #taskStarted}. */
+  void taskEnded(String group, int row, long start, long end, boolean failed, boolean wasRunning) {
     int[] g = group(group);
     g[failed ? 3 : 1]++;
-    if (g[2] > 0) {
+    if (wasRunning && g[2] > 0) {
       g[2]--;
       running--;
     }

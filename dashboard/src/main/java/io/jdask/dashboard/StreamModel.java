@@ -3,6 +3,7 @@ package io.jdask.dashboard;
 import io.jdask.graph.Plan;
 import io.jdask.spi.RunEvent;
 import io.jdask.spi.TaskEvent;
+import io.jdask.spi.TaskRecord;
 import io.jdask.spi.WorkerEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,8 +28,12 @@ final class StreamModel {
   private final long origin;
   private final TaskTable table = new TaskTable();
   private final LinkedHashMap<Long, RunStats> runs = new LinkedHashMap<>();
-  /** row -> the STARTED event of the task running on it now, or null. */
-  private TaskEvent[] running = new TaskEvent[16];
+  /** row -> the task running on it now, or null. */
+  private Now[] running = new Now[16];
+  // The row of the last record: a thread's records come in runs, so most lookups end here.
+  private Thread lastThread;
+  private String lastWorker;
+  private int lastRow;
   private final Map<String, Set<Integer>> workerRows = new LinkedHashMap<>();
   private final Map<String, WorkerEvent> remoteWorkers = new LinkedHashMap<>();
   private GraphView graph;
@@ -59,39 +64,106 @@ final class StreamModel {
     graphPinned = true;
   }
 
+  /** A task of another JVM, from its events. */
   private void task(TaskEvent e) {
     if (graph != null && graph.follows(e.runId())) { // before e.key(): making a key costs
-      graph.state(e.runId(), e.key(), switch (e.state()) {
-        case STARTED -> "running";
-        case FINISHED -> "memory";
-        case FAILED -> "failed";
-        case RELEASED -> "released";
-      });
+      graph.state(e.runId(), e.key(), e.state());
     }
     if (e.state() == TaskEvent.State.RELEASED) {
       return;
     }
+    int row = row(e.worker(), e.thread());
+    RunStats run = runStats(e.runId());
+    if (e.state() == TaskEvent.State.STARTED) {
+      run.taskStarted(e.group(), e.startNanos());
+      running[row] = new Now(e.runId(), -1, e.startNanos(), e.group(), e.key());
+      return;
+    }
+    Now now = running[row];
+    boolean wasRunning = now != null && now.run == e.runId() && now.start == e.startNanos();
+    if (wasRunning) {
+      running[row] = null;
+    }
+    boolean failed = e.state() == TaskEvent.State.FAILED;
+    int group = table.groupOf(e.group());
+    run.taskEnded(table.group(group), row, e.startNanos(), e.endNanos(), failed, wasRunning);
+    table.add(e.runId(), row, group, e.startNanos(), e.endNanos(), failed, e.key());
+  }
+
+  /**
+   * A task of this JVM, from the task stream: handed once when it ended, and on every drain
+   * while it runs. Reads the record's key only when the task is new on its row, or to keep a
+   * key given whole; a generated key is kept as its group and token.
+   */
+  void record(TaskRecord r) {
+    Thread thread = r.thread();
+    String worker = r.worker();
+    int row;
+    if (thread == lastThread && worker == lastWorker) {
+      row = lastRow;
+    } else {
+      row = row(worker, thread.getName());
+      lastThread = thread;
+      lastWorker = worker;
+      lastRow = row;
+    }
+    long runId = r.runId();
+    int node = r.node();
+    long start = r.startNanos();
+    Now now = running[row];
+    boolean wasRunning = now != null && now.run == runId && now.node == node && now.start == start;
+    RunStats run = runStats(runId);
+    if (r.running()) {
+      if (!wasRunning) {
+        String group = table.group(table.groupOf(r.group()));
+        running[row] = new Now(runId, node, start, group, r.key());
+        run.taskStarted(group, start);
+        if (graph != null && graph.follows(runId)) {
+          graphState(r, TaskEvent.State.STARTED);
+        }
+      }
+      return;
+    }
+    if (wasRunning) {
+      running[row] = null;
+    }
+    boolean failed = r.failed();
+    long end = r.endNanos();
+    int group = table.groupOf(r.group());
+    run.taskEnded(table.group(group), row, start, end, failed, wasRunning);
+    long id = r.keyId();
+    if (id != 0) {
+      table.add(runId, row, group, start, end, failed, id);
+    } else {
+      table.add(runId, row, group, start, end, failed, r.key());
+    }
+    if (graph != null && graph.follows(runId)) {
+      graphState(r, failed ? TaskEvent.State.FAILED : TaskEvent.State.FINISHED);
+    }
+  }
+
+  private void graphState(TaskRecord r, TaskEvent.State state) {
+    if (graph.isRun(r.runId())) {
+      graph.state(r.runId(), r.node(), state);
+    } else {
+      graph.state(r.runId(), r.key(), state); // a shown graph: its own numbering
+    }
+  }
+
+  private int row(String worker, String thread) {
     int rowsBefore = table.rowCount();
-    int row = table.rowOf(e.worker(), e.thread());
+    int row = table.rowOf(worker, thread);
     if (table.rowCount() != rowsBefore) {
-      workerRows.computeIfAbsent(e.worker(), w -> new TreeSet<>()).add(row);
+      workerRows.computeIfAbsent(worker, w -> new TreeSet<>()).add(row);
       if (row >= running.length) {
         running = java.util.Arrays.copyOf(running, Math.max(row + 1, running.length * 2));
       }
     }
-    RunStats run = runStats(e.runId());
-    if (e.state() == TaskEvent.State.STARTED) {
-      run.taskStarted(e.group(), e.startNanos());
-      running[row] = e;
-      return;
-    }
-    boolean failed = e.state() == TaskEvent.State.FAILED;
-    run.taskEnded(e.group(), row, e.startNanos(), e.endNanos(), failed);
-    running[row] = null;
-    table.add(e.runId(), row, table.groupOf(e.group()), e.startNanos(), e.endNanos(), failed, e.key());
+    return row;
   }
 
-
+  /** The task running on a row: its run, node (-1 for another JVM's), start, group and key. */
+  private record Now(long run, int node, long start, String group, String key) {}
 
   private void run(RunEvent e) {
     RunStats run = runStats(e.runId());
@@ -106,7 +178,7 @@ final class StreamModel {
     run.clearRunning();
     // Tasks of a failed or cancelled run that never reported back are not running any more.
     for (int i = 0; i < running.length; i++) {
-      if (running[i] != null && running[i].runId() == e.runId()) {
+      if (running[i] != null && running[i].run() == e.runId()) {
         running[i] = null;
       }
     }
@@ -195,9 +267,9 @@ final class StreamModel {
     }
     List<Views.Running> now = new ArrayList<>();
     for (int row = 0; row < running.length; row++) {
-      TaskEvent r = running[row];
+      Now r = running[row];
       if (r != null) {
-        now.add(new Views.Running(row, table.groupOf(r.group()), r.key(), r.runId(), ms(r.startNanos())));
+        now.add(new Views.Running(row, table.groupOf(r.group()), r.key(), r.run(), ms(r.start())));
       }
     }
     return new Views.Status("status", originEpochMs(), ms(nowNanos), table.size(), runViews, now, workers(nowNanos, jvm));

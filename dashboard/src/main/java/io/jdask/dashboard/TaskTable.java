@@ -78,10 +78,30 @@ final class TaskTable {
     return g;
   }
 
+  /** A bar whose key is {@code groups(group)-token}, kept as the token. */
+  void add(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed, long keyToken) {
+    if (bar(runId, row, group, startNanos, endNanos, isFailed)) {
+      token[size] = keyToken;
+      key[size] = keyToken == NOT_A_TOKEN ? groups.get(group) + "-ffffffffffffffff" : null;
+      size++;
+    }
+  }
+
+  /** A bar of a task known by its key string. */
   void add(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed, String taskKey) {
+    if (bar(runId, row, group, startNanos, endNanos, isFailed)) {
+      long t = groupToken(taskKey, groups.get(group));
+      token[size] = t;
+      key[size] = t == NOT_A_TOKEN ? taskKey : null;
+      size++;
+    }
+  }
+
+  /** Writes all but the key of bar {@code size}, if there is room; the caller writes the key and counts it. */
+  private boolean bar(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed) {
     if (size == MAX_BARS) {
       dropped++;
-      return;
+      return false;
     }
     if (size == start.length) {
       int n = Math.min(MAX_BARS, size * 2);
@@ -100,10 +120,7 @@ final class TaskTable {
     this.start[size] = startNanos;
     this.end[size] = endNanos;
     this.failed[size] = isFailed;
-    long t = groupToken(taskKey, groups.get(group));
-    this.token[size] = t;
-    this.key[size] = t == NOT_A_TOKEN ? taskKey : null;
-    size++;
+    return true;
   }
 
   int size() {

@@ -2,6 +2,9 @@ package io.jdask.dashboard;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jdask.Config;
+import io.jdask.Delayed;
+import io.jdask.Scheduler;
 import io.jdask.spi.RunEvent;
 import io.jdask.spi.TaskEvent;
 import io.jdask.spi.TaskEvents;
@@ -31,14 +34,14 @@ class EventFeedTest {
       producers.forEach(Thread::start);
       // Drain while they publish, as the dashboard thread does.
       while (producers.stream().anyMatch(Thread::isAlive)) {
-        feed.drain(seen::add);
+        feed.drain(seen::add, r -> seen.add(r.key()));
       }
       for (Thread t : producers) {
         t.join();
       }
-      feed.drain(seen::add);
+      feed.drain(seen::add, r -> seen.add(r.key()));
       TaskEvents.publish(new RunEvent(7, RunEvent.Kind.FINISHED, "test", 0, Map.of(), 0, null));
-      feed.drain(seen::add);
+      feed.drain(seen::add, r -> seen.add(r.key()));
     }
     Map<String, Long> next = new HashMap<>();
     int tasks = 0;
@@ -61,24 +64,41 @@ class EventFeedTest {
       TaskEvents.publish(new TaskEvent(9, "s-1", "s", "test", "t", 10, 20, TaskEvent.State.FINISHED, -1, null));
       TaskEvents.publish(new TaskEvent(9, "s-2", "s", "test", "t", 30, 30, TaskEvent.State.STARTED, -1, null));
       List<String> seen = new ArrayList<>();
-      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()));
+      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()), r -> seen.add(r.key()));
       assertEquals(List.of("FINISHED s-1", "STARTED s-2"), seen);
       TaskEvents.publish(new TaskEvent(9, "s-2", "s", "test", "t", 30, 40, TaskEvent.State.FAILED, -1, "boom"));
       seen.clear();
-      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()));
+      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()), r -> seen.add(r.key()));
       assertEquals(List.of("FAILED s-2"), seen);
     }
   }
 
   @Test
-  void releasedEventsAreDroppedUnlessAGraphWantsThem() {
+  void releasedEventsAreDropped() {
     try (EventFeed feed = new EventFeed()) {
       TaskEvents.publish(new TaskEvent(8, "r-1", "r", "test", "t", 0, 0, TaskEvent.State.RELEASED, -1, null));
-      feed.keepReleased(true);
-      TaskEvents.publish(new TaskEvent(8, "r-2", "r", "test", "t", 0, 0, TaskEvent.State.RELEASED, -1, null));
+      TaskEvents.publish(new TaskEvent(8, "r-2", "r", "test", "t", 0, 1, TaskEvent.State.FINISHED, -1, null));
       List<Object> seen = new ArrayList<>();
-      feed.drain(seen::add);
+      feed.drain(seen::add, seen::add);
       assertEquals(List.of("r-2"), seen.stream().map(o -> ((TaskEvent) o).key()).toList());
     }
+  }
+
+  @Test
+  void tasksOfThisJvmComeAsRecordsAfterTheirRunsStartAndBeforeItsEnd() {
+    Delayed<Integer> a = Delayed.of((Integer x) -> x + 1).name("inc").call(1);
+    Delayed<Integer> b = Delayed.of((Integer x, Integer y) -> x + y).name("add").call(a, 2);
+    List<String> seen = new ArrayList<>();
+    try (EventFeed feed = new EventFeed(); var sync = Config.with(Scheduler.SYNC)) {
+      assertEquals(4, b.compute());
+      feed.drain(o -> {
+        if (o instanceof RunEvent r) {
+          seen.add("run " + r.kind());
+        } else if (o instanceof TaskEvent t) {
+          seen.add("event " + t.key()); // none: this JVM's tasks come from the stream
+        }
+      }, r -> seen.add((r.running() ? "running " : "ended ") + r.key() + " " + r.worker()));
+    }
+    assertEquals(List.of("run STARTED", "ended " + a.key() + " sync", "ended " + b.key() + " sync", "run FINISHED"), seen);
   }
 }

@@ -23,7 +23,8 @@ public final class Keys {
     return id;
   }
 
-  static String format(String group, long id) {
+  /** The key of a task of {@code group} with the token {@code id}: the group, '-', 16 hex digits. */
+  public static String format(String group, long id) {
     String hex = Long.toHexString(id);
     StringBuilder sb = new StringBuilder(group.length() + 17).append(group).append('-');
     for (int i = hex.length(); i < 16; i++) {

@@ -120,6 +120,15 @@ public final class Task {
     return id == EXPLICIT_KEY ? name : Keys.format(name, id);
   }
 
+  /**
+   * The token of a generated key ({@code group-} and 16 hex digits, as {@link Keys#format}
+   * writes it), or 0 for a key given whole. With it, a recorder can keep a key as the group
+   * and a long, and make the string only when someone reads it.
+   */
+  public long keyId() {
+    return id;
+  }
+
   /** The task's group: the function name, or the key without its trailing tokens. */
   public String group() {
     return id == EXPLICIT_KEY ? Keys.group(name) : name;

@@ -61,7 +61,14 @@ public final class LocalRun {
   private final String backend;
   private final String worker;
   private final long runId;
+  /** Someone listens: run events are published. */
   private final boolean observed;
+  /** A listener wants a TaskEvent per task (the TaskStream's readers do not). */
+  private final boolean taskEvents;
+  /** Non-null while the TaskStream has a reader: every task is recorded in its thread's log. */
+  private final TaskStreamLog.StreamRun recorded;
+  /** Tasks are timed: for task events, for the stream, or both. */
+  private final boolean timed;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition ended = lock.newCondition();
@@ -89,6 +96,9 @@ public final class LocalRun {
     this.worker = worker;
     this.runId = TaskEvents.newRunId();
     this.observed = TaskEvents.active();
+    this.taskEvents = observed && TaskEvents.wantInProcessTasks();
+    this.recorded = TaskStream.active() ? new TaskStreamLog.StreamRun(runId, backend, worker) : null;
+    this.timed = taskEvents || recorded != null;
     int n = plan.size();
     results = new Object[n];
     waiting = new int[n];
@@ -322,6 +332,7 @@ public final class LocalRun {
       int unit = -1;
       int tail = -1;
       List<Object> released = new ArrayList<>(0); // freed after the lock is dropped
+      TaskStreamLog log = recorded == null ? null : TaskStream.currentLog();
       while (true) {
         int[] slots;
         lock.lock();
@@ -358,7 +369,7 @@ public final class LocalRun {
           return;
         }
         startRunners(slots);
-        tail = runUnit(unit);
+        tail = runUnit(unit, log);
       }
     } finally {
       if (outer == null) {
@@ -370,7 +381,7 @@ public final class LocalRun {
   }
 
   /** Runs every node of the unit; returns its tail, or -1 if a node failed. Unlocked. */
-  private int runUnit(int head) {
+  private int runUnit(int head, TaskStreamLog log) {
     int node = head;
     int prev = -1;
     while (true) {
@@ -378,27 +389,38 @@ public final class LocalRun {
         results[node] = plan.task(node).value();
         return node;
       }
-      long start = observed ? EventClock.epochNanos() : 0L;
-      if (observed) {
+      long start = timed ? EventClock.epochNanos() : 0L;
+      if (log != null) {
+        log.begin(recorded, node, plan.task(node), start);
+      }
+      if (taskEvents) {
         publishTask(node, start, start, TaskEvent.State.STARTED, null);
       }
       Object r;
       try {
         r = plan.run(node, results);
       } catch (Throwable e) {
+        if (log != null) {
+          log.end(EventClock.epochNanos(), true); // before fail() wakes the caller
+        }
         fail(node, e, start);
         return -1;
       }
       results[node] = r;
       long end = 0L;
-      if (observed) {
+      if (timed) {
         end = EventClock.epochNanos();
-        publishTask(node, start, end, TaskEvent.State.FINISHED, null);
+        if (log != null) {
+          log.end(end, false);
+        }
+        if (taskEvents) {
+          publishTask(node, start, end, TaskEvent.State.FINISHED, null);
+        }
       }
       if (prev >= 0) {
         Releasable.releaseIfOwned(results[prev]);
         results[prev] = null; // a fused member's only dependent has run
-        if (observed) {
+        if (taskEvents) {
           publishTask(prev, end, end, TaskEvent.State.RELEASED, null);
         }
       }
@@ -427,7 +449,7 @@ public final class LocalRun {
           released.add(results[d]);
         }
         results[d] = null;
-        if (observed) {
+        if (taskEvents) {
           if (now == 0L) {
             now = EventClock.epochNanos();
           }
@@ -459,7 +481,7 @@ public final class LocalRun {
         stopped = true;
         cancelled = true;
       }
-      if (!stopped && observed) {
+      if (!stopped && taskEvents) {
         // Published before the caller is woken, so a listener sees the task fail before the run.
         publishTask(node, start, EventClock.epochNanos(), TaskEvent.State.FAILED, e.toString());
       }
@@ -476,7 +498,7 @@ public final class LocalRun {
   }
 
   private void publishTask(int node, long start, long end, TaskEvent.State state, String error) {
-    TaskEvents.publish(
+    TaskEvents.publishInProcess(
         new TaskEvent(runId, plan.task(node), worker, Thread.currentThread().getName(), start, end,
             state, -1L, error));
   }

@@ -15,6 +15,8 @@ public final class TaskEvents {
   private static final AtomicLong RUN_IDS = new AtomicLong();
   private static final Object LOCK = new Object();
   private static volatile TaskListener[] listeners = new TaskListener[0];
+  /** The listeners that want a TaskEvent for every in-process task: not those that read the TaskStream. */
+  private static volatile TaskListener[] inProcessListeners = new TaskListener[0];
 
   private TaskEvents() {}
 
@@ -24,6 +26,7 @@ public final class TaskEvents {
       TaskListener[] next = Arrays.copyOf(listeners, listeners.length + 1);
       next[next.length - 1] = listener;
       listeners = next;
+      inProcessListeners = inProcess(next);
     }
     return () -> unsubscribe(listener);
   }
@@ -37,10 +40,23 @@ public final class TaskEvents {
           System.arraycopy(current, 0, next, 0, i);
           System.arraycopy(current, i + 1, next, i, current.length - i - 1);
           listeners = next;
+          inProcessListeners = inProcess(next);
           return;
         }
       }
     }
+  }
+
+  private static TaskListener[] inProcess(TaskListener[] all) {
+    return Arrays.stream(all).filter(l -> !l.readsTaskStream()).toArray(TaskListener[]::new);
+  }
+
+  /**
+   * True when a listener wants a {@link TaskEvent} for each task run in this JVM; those that
+   * read the {@link TaskStream} instead do not count.
+   */
+  public static boolean wantInProcessTasks() {
+    return inProcessListeners.length > 0;
   }
 
   /** True when someone listens; backends check this before building an event. */
@@ -52,8 +68,23 @@ public final class TaskEvents {
     return RUN_IDS.incrementAndGet();
   }
 
+  /** Publishes a task event to every listener: for tasks run in other JVMs (see {@link #publishInProcess}). */
   public static void publish(TaskEvent event) {
     for (TaskListener l : listeners) {
+      try {
+        l.onTask(event);
+      } catch (RuntimeException e) {
+        log.warn("task event listener {} failed on {}", l, event.key(), e);
+      }
+    }
+  }
+
+  /**
+   * Publishes the event of a task run in this JVM to the listeners that do not read the
+   * {@link TaskStream} (which records the task for those that do).
+   */
+  public static void publishInProcess(TaskEvent event) {
+    for (TaskListener l : inProcessListeners) {
       try {
         l.onTask(event);
       } catch (RuntimeException e) {

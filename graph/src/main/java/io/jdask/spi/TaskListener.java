@@ -8,6 +8,16 @@ package io.jdask.spi;
 public interface TaskListener {
   default void onTask(TaskEvent event) {}
 
+  /**
+   * True if this listener reads the tasks of this JVM from a {@link TaskStreamReader} it holds
+   * open: backends then build no {@link TaskEvent} of in-process tasks for it, and
+   * {@link #onTask} gets only the tasks of other JVMs (worker processes). Asked whenever listeners come and go:
+   * the answer must not change while subscribed.
+   */
+  default boolean readsTaskStream() {
+    return false;
+  }
+
   default void onRun(RunEvent event) {}
 
   default void onWorker(WorkerEvent event) {}
