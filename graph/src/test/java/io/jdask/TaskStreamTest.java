@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jdask.contract.Fixtures;
-import io.jdask.spi.TaskRecord;
+import io.jdask.spi.TaskRecords;
 import io.jdask.spi.TaskStream;
 import io.jdask.spi.TaskStreamReader;
 import java.util.ArrayList;
@@ -22,23 +22,48 @@ import org.junit.jupiter.api.Test;
 
 /** The in-process task stream, read as the dashboard reads it, while real computations run. */
 class TaskStreamTest {
-  /** A copy of what a reader was handed (records are views, valid only during the call). */
+  /**
+   * A copy of one task a reader was handed (slices are views, valid only during the call), with
+   * its span worked out as a reader must: the start of the span it belongs to, and the span's
+   * end and size on the record that closes it.
+   */
   record Seen(long run, String key, String group, String worker, String thread, long start, long end,
-      boolean running, boolean failed) {
-    static Seen of(TaskRecord r) {
-      return new Seen(r.runId(), r.key(), r.group(), r.worker(), r.thread().getName(), r.startNanos(),
-          r.running() ? 0 : r.endNanos(), r.running(), r.failed());
+      boolean running, boolean failed, boolean opens, boolean closes, int spanTasks) {}
+
+  /** Reads slices as the dashboard does, keeping each thread's open span across polls. */
+  static final class Spans {
+    private final Map<Thread, long[]> open = new HashMap<>(); // thread -> {span start, tasks so far}
+
+    List<Seen> read(TaskStreamReader reader, boolean withRunning) {
+      List<Seen> out = new ArrayList<>();
+      reader.poll(b -> {
+        long[] span = open.computeIfAbsent(b.thread(), t -> new long[2]);
+        for (int i = 0; i < b.size(); i++) {
+          boolean opens = b.opensSpan(i);
+          long start = opens ? b.startNanos(i) : span[0];
+          if (b.running(i)) {
+            assertEquals(b.size() - 1, i, "only the last of a slice runs");
+            if (withRunning) {
+              out.add(new Seen(b.runId(i), b.key(i), b.group(i), b.worker(i), b.thread().getName(), start, 0,
+                  true, false, opens, false, 0));
+            }
+            break;
+          }
+          if (opens) {
+            span[0] = start;
+            span[1] = 0;
+          }
+          span[1]++;
+          out.add(new Seen(b.runId(i), b.key(i), b.group(i), b.worker(i), b.thread().getName(), start,
+              b.endNanos(i), false, b.failed(i), opens, b.closesSpan(i), (int) span[1]));
+        }
+      });
+      return out;
     }
   }
 
   private static List<Seen> ended(TaskStreamReader reader) {
-    List<Seen> out = new ArrayList<>();
-    reader.poll(r -> {
-      if (!r.running()) {
-        out.add(Seen.of(r));
-      }
-    });
-    return out;
+    return new Spans().read(reader, false);
   }
 
   private static Delayed<Integer> chainOf(int n, int seed) {
@@ -75,7 +100,7 @@ class TaskStreamTest {
       assertTrue(keys.add(s.key()), "twice: " + s.key());
       assertEquals(run, s.run());
       assertEquals("executor", s.worker());
-      assertTrue(s.end() >= s.start() && s.start() > 0, s.toString());
+      assertTrue(s.start() > 0 && (!s.closes() || s.end() >= s.start()), s.toString());
       assertFalse(s.failed());
     }
     // The list node is a task of its own; every square and the sum are there, by key.
@@ -103,22 +128,20 @@ class TaskStreamTest {
         }
       });
       List<Seen> running = new ArrayList<>();
+      Spans spans = new Spans();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (running.size() < 2 && System.nanoTime() < deadline) {
-        reader.poll(r -> {
-          if (r.running()) {
-            running.add(Seen.of(r));
-          }
-        });
+        spans.read(reader, true).stream().filter(Seen::running).forEach(running::add);
         Thread.sleep(5);
       }
       assertEquals(2, running.size(), "seen running on two polls");
       assertEquals(running.get(0), running.get(1));
       assertEquals(slow.key(), running.get(0).key());
       assertEquals(1, result.get(5, TimeUnit.SECONDS));
-      List<Seen> done = ended(reader);
+      List<Seen> done = spans.read(reader, false);
       assertEquals(1, done.size());
       assertEquals(running.get(0).start(), done.get(0).start());
+      assertTrue(done.get(0).opens() && done.get(0).closes(), "a long task is timed on its own");
       assertTrue(done.get(0).end() - done.get(0).start() >= TimeUnit.MILLISECONDS.toNanos(400));
     } finally {
       caller.shutdown();
@@ -139,6 +162,7 @@ class TaskStreamTest {
       Seen failed = a.get(3);
       assertEquals(bad.key(), failed.key());
       assertTrue(failed.failed());
+      assertTrue(failed.closes(), "a failure closes its span: its time is known at once");
       assertEquals("sync", failed.worker());
       assertEquals(Thread.currentThread().getName(), failed.thread());
     }
@@ -155,13 +179,57 @@ class TaskStreamTest {
         List<Seen> seen = ended(late);
         assertEquals(3, seen.size(), seen.toString());
         Seen o = seen.stream().filter(x -> x.group().equals("outer")).findFirst().orElseThrow();
+        assertTrue(o.opens() && o.closes(), "a task that ran a computation closes its span: " + o);
         for (Seen inner : seen) {
           if (inner != o) {
+            assertTrue(inner.opens() && inner.closes(), "nested tasks are timed one by one: " + inner);
             assertTrue(inner.start() >= o.start() && inner.end() <= o.end(), "inside the outer task: " + inner);
             assertTrue(inner.run() != o.run());
           }
         }
         assertEquals(8, ended(early).size(), "the early reader saw both computations");
+      }
+    }
+  }
+
+  @Test
+  void shortTasksAreTimedTogetherInSpansAndLongOnesOneByOne() throws Exception {
+    List<Delayed<Integer>> tiny = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      tiny.add(Delayed.of(Fixtures::square).name("square").call(i));
+    }
+    Delayed<Integer> sum = Delayed.of(Fixtures::sum).name("sum").call(Delayed.list(tiny));
+    List<Delayed<Integer>> slow = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      slow.add(Delayed.of(Fixtures::sleepThenReturn).name("slow").call(2, i));
+    }
+    try (TaskStreamReader reader = TaskStream.open(); Config.Scope s = Config.with(Scheduler.SYNC)) {
+      sum.compute();
+      List<Seen> seen = ended(reader);
+      int tasks = 0;
+      int spans = 0;
+      int largest = 0;
+      long lastEnd = 0;
+      for (Seen x : seen) {
+        assertTrue(x.start() >= lastEnd, "spans follow each other on a thread: " + x);
+        if (x.closes()) {
+          tasks += x.spanTasks();
+          spans++;
+          largest = Math.max(largest, x.spanTasks());
+          assertTrue(x.end() >= x.start());
+          lastEnd = x.end();
+        }
+      }
+      assertEquals(seen.size(), tasks, "every task is in exactly one closed span");
+      assertEquals(tiny.size() + 2, tasks); // the squares, the list, the sum
+      assertTrue(largest > 16 && spans < tasks / 4, "tiny tasks share spans: " + spans + " spans, largest " + largest);
+
+      Delayed.list(slow).compute();
+      List<Seen> timed = ended(reader).stream().filter(x -> x.group().equals("slow")).toList();
+      assertEquals(5, timed.size());
+      for (Seen x : timed) {
+        assertTrue(x.opens() && x.closes() && x.spanTasks() == 1, "timed on its own: " + x);
+        assertTrue(x.end() - x.start() >= TimeUnit.MILLISECONDS.toNanos(2), x.toString());
       }
     }
   }

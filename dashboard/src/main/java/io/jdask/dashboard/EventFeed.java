@@ -5,7 +5,7 @@ import io.jdask.spi.Subscription;
 import io.jdask.spi.TaskEvent;
 import io.jdask.spi.TaskEvents;
 import io.jdask.spi.TaskListener;
-import io.jdask.spi.TaskRecord;
+import io.jdask.spi.TaskRecords;
 import io.jdask.spi.TaskStream;
 import io.jdask.spi.TaskStreamReader;
 import io.jdask.spi.WorkerEvent;
@@ -93,7 +93,7 @@ final class EventFeed implements TaskListener, AutoCloseable {
    * {@code tasks} (see {@link TaskStreamReader#poll}); call from one thread only. Returns how
    * many were handed on, running tasks included.
    */
-  int drain(Consumer<Object> events, Consumer<TaskRecord> tasks) {
+  int drain(Consumer<Object> events, Consumer<TaskRecords> tasks) {
     int n = announce(events);
     for (Lane lane : lanes) {
       boolean ownerDead = !lane.owner.isAlive(); // read before draining: nothing can follow it
@@ -103,12 +103,11 @@ final class EventFeed implements TaskListener, AutoCloseable {
       }
     }
     handed = 0;
-    stream.poll(r -> {
-      if (r.runId() > announced) {
-        handed += announce(events); // a newer run's task: its STARTED was queued before it ran
-      }
-      handed++; // running ones too: what runs now is news
-      tasks.accept(r);
+    stream.poll(slice -> {
+      // A run's STARTED is queued before any of its tasks is recorded: what is queued now
+      // covers every run in the slice.
+      handed += announce(events) + slice.size(); // running tasks count too: what runs now is news
+      tasks.accept(slice);
     });
     n += handed;
     for (int i = 0; i < fromLanes.size(); i++) {

@@ -1,7 +1,7 @@
 package io.jdask.dashboard;
 
 import io.jdask.spi.EventClock;
-import io.jdask.spi.TaskRecord;
+import io.jdask.spi.TaskRecords;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,7 +33,7 @@ final class Pump implements AutoCloseable {
   private final EventFeed feed = new EventFeed();
   private final StreamModel model;
   private final Consumer<Object> applyEvent;
-  private final Consumer<TaskRecord> applyRecord;
+  private final Consumer<TaskRecords> applyRecords;
   private final JvmSampler jvm = new JvmSampler();
   private final ScheduledExecutorService thread;
   private final Consumer<Tick> onTick;
@@ -48,7 +48,7 @@ final class Pump implements AutoCloseable {
   Pump(String threadName, long periodMillis, Consumer<Tick> onTick) {
     this.model = new StreamModel(EventClock.epochNanos());
     this.applyEvent = model::apply;
-    this.applyRecord = model::record;
+    this.applyRecords = model::records;
     this.onTick = onTick;
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, threadName);
@@ -86,7 +86,7 @@ final class Pump implements AutoCloseable {
   }
 
   private boolean drain() {
-    return feed.drain(applyEvent, applyRecord) > 0;
+    return feed.drain(applyEvent, applyRecords) > 0;
   }
 
   private void tick() {

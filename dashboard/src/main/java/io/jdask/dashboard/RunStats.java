@@ -1,5 +1,6 @@
 package io.jdask.dashboard;
 
+import io.jdask.spi.RunEvent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -27,49 +28,73 @@ final class RunStats {
 
   /** group -> {total, done, running, failed}; total is -1 until the STARTED event says. */
   final Map<String, int[]> groups = new LinkedHashMap<>();
+  /** The same counts by task stream group id ({@link TaskTable#groupOf}): an array index per task. */
+  private int[][] byId = new int[8][];
+  /** The STARTED event while the run runs and its totals were not needed yet (see {@link #totals}). */
+  private RunEvent pendingTotals;
   /** task stream row -> {busy nanos, tasks}, null for rows this run did not use. */
   long[][] rows = new long[8][];
   private int rowsUsed;
-  // The last group looked up: tasks of one group come in runs, and a group's name is usually
-  // the same String object in every event, so an identity check saves most map lookups.
-  private String lastGroup;
-  private int[] lastCounts;
 
   RunStats(long id) {
     this.id = id;
   }
 
-  void started(String backendName, int total, Map<String, Integer> perGroup, long at) {
-    backend = backendName;
-    totalTasks = total;
-    startNanos = Math.min(startNanos, at);
-    perGroup.forEach((g, n) -> group(g)[0] = n);
+  void started(RunEvent e) {
+    backend = e.backend();
+    totalTasks = e.totalTasks();
+    startNanos = Math.min(startNanos, e.epochNanos());
+    pendingTotals = e;
   }
 
   void ended(String kind, String err, long at) {
     state = kind;
     error = err;
     endNanos = at;
+    if (!kind.equals("finished")) {
+      totals(); // the tasks that never ran are "waiting": the totals say how many
+    }
+    pendingTotals = null; // a finished run's totals are its counts; and the plan is let go
+  }
+
+  /**
+   * Sets each group's total from the STARTED event, if not done yet. Counting them can be a pass
+   * over every task of the plan, so it is done when a view of the running run is asked for, not
+   * for every run: with no page open, a run of a million trivial tasks never pays for it.
+   */
+  void totals() {
+    RunEvent e = pendingTotals;
+    if (e != null) {
+      pendingTotals = null;
+      e.tasksPerGroup().forEach((g, n) -> group(g)[0] = n);
+    }
   }
 
   boolean ended() {
     return endNanos != Long.MIN_VALUE;
   }
 
-  void taskStarted(String group, long at) {
-    group(group)[2]++;
+  void taskStarted(int groupId, TaskTable table, long at) {
+    counts(groupId, table)[2]++;
     running++;
     firstTaskStart = Math.min(firstTaskStart, at);
   }
 
   /** A task ended; {@code wasRunning} if its start was counted by {@link #taskStarted}. */
-  void taskEnded(String group, int row, long start, long end, boolean failed, boolean wasRunning) {
-    int[] g = group(group);
+  void taskDone(int groupId, TaskTable table, boolean failed, boolean wasRunning) {
+    int[] g = counts(groupId, table);
     g[failed ? 3 : 1]++;
     if (wasRunning && g[2] > 0) {
       g[2]--;
       running--;
     }
+  }
+
+  /**
+   * A bar of the task stream ended on {@code row}: one task, or {@code tasks} short ones timed
+   * together. Busy time is the sum of bars; the longest task is taken from bars of one task.
+   */
+  void bar(int row, long start, long end, int tasks) {
     long d = end - start;
     if (row >= rows.length) {
       rows = java.util.Arrays.copyOf(rows, Math.max(row + 1, rows.length * 2));
@@ -80,9 +105,11 @@ final class RunStats {
       rowsUsed++;
     }
     r[0] += d;
-    r[1]++;
+    r[1] += tasks;
     busyNanos += d;
-    longestNanos = Math.max(longestNanos, d);
+    if (tasks == 1) {
+      longestNanos = Math.max(longestNanos, d);
+    }
     firstTaskStart = Math.min(firstTaskStart, start);
     lastTaskEnd = Math.max(lastTaskEnd, end);
   }
@@ -113,13 +140,23 @@ final class RunStats {
     return rowsUsed;
   }
 
-  private int[] group(String name) {
-    if (name == lastGroup) {
-      return lastCounts;
+  /**
+   * The counts of a group by its task stream id ({@link TaskTable#groupOf}): an array index per
+   * task instead of a string lookup (groups alternate task by task in most graphs).
+   */
+  private int[] counts(int groupId, TaskTable table) {
+    int[] c = groupId < byId.length ? byId[groupId] : null;
+    return c != null ? c : newCounts(groupId, table.group(groupId));
+  }
+
+  private int[] newCounts(int groupId, String name) {
+    if (groupId >= byId.length) {
+      byId = java.util.Arrays.copyOf(byId, Math.max(groupId + 1, byId.length * 2));
     }
-    int[] counts = groups.computeIfAbsent(name, k -> new int[] {-1, 0, 0, 0});
-    lastGroup = name;
-    lastCounts = counts;
-    return counts;
+    return byId[groupId] = group(name);
+  }
+
+  private int[] group(String name) {
+    return groups.computeIfAbsent(name, k -> new int[] {-1, 0, 0, 0});
   }
 }

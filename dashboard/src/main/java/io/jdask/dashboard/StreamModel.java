@@ -3,9 +3,10 @@ package io.jdask.dashboard;
 import io.jdask.graph.Plan;
 import io.jdask.spi.RunEvent;
 import io.jdask.spi.TaskEvent;
-import io.jdask.spi.TaskRecord;
+import io.jdask.spi.TaskRecords;
 import io.jdask.spi.WorkerEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,10 +31,20 @@ final class StreamModel {
   private final LinkedHashMap<Long, RunStats> runs = new LinkedHashMap<>();
   /** row -> the task running on it now, or null. */
   private Now[] running = new Now[16];
+  /** row -> the first task of the span being read on it: its group, and its key (token, or string when given whole). */
+  private int[] spanGroup = new int[16];
+  private long[] spanStart = new long[16];
+  private int[] spanTasks = new int[16];
+  private long[] spanKeyId = new long[16];
+  private String[] spanKey = new String[16];
   // The row of the last record: a thread's records come in runs, so most lookups end here.
   private Thread lastThread;
   private String lastWorker;
   private int lastRow;
+  private String recentName0;
+  private String recentName1;
+  private int recentGroup0;
+  private int recentGroup1;
   private final Map<String, Set<Integer>> workerRows = new LinkedHashMap<>();
   private final Map<String, WorkerEvent> remoteWorkers = new LinkedHashMap<>();
   private GraphView graph;
@@ -75,7 +86,8 @@ final class StreamModel {
     int row = row(e.worker(), e.thread());
     RunStats run = runStats(e.runId());
     if (e.state() == TaskEvent.State.STARTED) {
-      run.taskStarted(e.group(), e.startNanos());
+      int group = table.groupOf(e.group());
+      run.taskStarted(group, table, e.startNanos());
       running[row] = new Now(e.runId(), -1, e.startNanos(), e.group(), e.key());
       return;
     }
@@ -86,67 +98,112 @@ final class StreamModel {
     }
     boolean failed = e.state() == TaskEvent.State.FAILED;
     int group = table.groupOf(e.group());
-    run.taskEnded(table.group(group), row, e.startNanos(), e.endNanos(), failed, wasRunning);
-    table.add(e.runId(), row, group, e.startNanos(), e.endNanos(), failed, e.key());
+    run.taskDone(group, table, failed, wasRunning);
+    run.bar(row, e.startNanos(), e.endNanos(), 1);
+    table.add(e.runId(), row, group, e.startNanos(), e.endNanos(), failed, 1, 0, e.key());
   }
 
   /**
-   * A task of this JVM, from the task stream: handed once when it ended, and on every drain
-   * while it runs. Reads the record's key only when the task is new on its row, or to keep a
-   * key given whole; a generated key is kept as its group and token.
+   * Tasks of this JVM, from the task stream: a slice of one thread's log, its last task
+   * possibly still running (then handed again next time). Every task counts in the progress; a
+   * bar is added when a span closes (one task, or several short ones timed together, named after
+   * the first). Keys are read only for running tasks and keys given whole; a generated key is
+   * kept as its group and token. This loop runs for every task on a core the workers need too,
+   * so it reads columns and looks up nothing per task that it can look up per run.
    */
-  void record(TaskRecord r) {
-    Thread thread = r.thread();
-    String worker = r.worker();
-    int row;
-    if (thread == lastThread && worker == lastWorker) {
-      row = lastRow;
-    } else {
-      row = row(worker, thread.getName());
-      lastThread = thread;
-      lastWorker = worker;
-      lastRow = row;
-    }
-    long runId = r.runId();
-    int node = r.node();
-    long start = r.startNanos();
-    Now now = running[row];
-    boolean wasRunning = now != null && now.run == runId && now.node == node && now.start == start;
-    RunStats run = runStats(runId);
-    if (r.running()) {
-      if (!wasRunning) {
-        String group = table.group(table.groupOf(r.group()));
-        running[row] = new Now(runId, node, start, group, r.key());
-        run.taskStarted(group, start);
-        if (graph != null && graph.follows(runId)) {
-          graphState(r, TaskEvent.State.STARTED);
-        }
+  void records(TaskRecords b) {
+    Thread thread = b.thread();
+    int row = -1;
+    long runId = 0;
+    RunStats run = null;
+    boolean followed = false;
+    for (int i = 0, n = b.size(); i < n; i++) {
+      if (i == 0 || !b.sameRunAsPrevious(i)) {
+        runId = b.runId(i);
+        row = rowOf(b.worker(i), thread);
+        run = runStats(runId);
+        followed = graph != null && graph.follows(runId);
       }
-      return;
-    }
-    if (wasRunning) {
-      running[row] = null;
-    }
-    boolean failed = r.failed();
-    long end = r.endNanos();
-    int group = table.groupOf(r.group());
-    run.taskEnded(table.group(group), row, start, end, failed, wasRunning);
-    long id = r.keyId();
-    if (id != 0) {
-      table.add(runId, row, group, start, end, failed, id);
-    } else {
-      table.add(runId, row, group, start, end, failed, r.key());
-    }
-    if (graph != null && graph.follows(runId)) {
-      graphState(r, failed ? TaskEvent.State.FAILED : TaskEvent.State.FINISHED);
+      int node = b.node(i);
+      boolean opens = b.opensSpan(i);
+      long start = opens ? b.startNanos(i) : spanStart[row];
+      Now now = running[row];
+      boolean wasRunning = now != null && now.run == runId && now.node == node && now.start == start;
+      if (b.running(i)) {
+        if (!wasRunning) {
+          int group = table.groupOf(b.group(i));
+          running[row] = new Now(runId, node, start, table.group(group), b.key(i));
+          run.taskStarted(group, table, start);
+          if (followed) {
+            graphState(b, i, TaskEvent.State.STARTED);
+          }
+        }
+        return; // the last of the slice
+      }
+      if (wasRunning) {
+        running[row] = null;
+      }
+      boolean failed = b.failed(i);
+      int group = groupOf(b, i);
+      run.taskDone(group, table, failed, wasRunning);
+      if (opens) {
+        spanStart[row] = start;
+        spanTasks[row] = 0;
+        spanGroup[row] = group;
+        spanKeyId[row] = b.keyId(i);
+        spanKey[row] = b.keyId(i) == 0 ? b.key(i) : null;
+      }
+      spanTasks[row]++;
+      if (b.closesSpan(i)) {
+        long end = b.endNanos(i);
+        run.bar(row, start, end, spanTasks[row]);
+        table.add(runId, row, spanGroup[row], start, end, failed, spanTasks[row], spanKeyId[row], spanKey[row]);
+      }
+      if (followed) {
+        graphState(b, i, failed ? TaskEvent.State.FAILED : TaskEvent.State.FINISHED);
+      }
     }
   }
 
-  private void graphState(TaskRecord r, TaskEvent.State state) {
-    if (graph.isRun(r.runId())) {
-      graph.state(r.runId(), r.node(), state);
+  /**
+   * The group id of task {@code i}: by the identity of its group's string, which is the same
+   * object for every task of a group made by one Delayed function, against the last two seen
+   * (groups alternate in most graphs); else through the table.
+   */
+  private int groupOf(TaskRecords b, int i) {
+    if (b.keyId(i) != 0) {
+      String name = b.group(i);
+      if (name == recentName0) {
+        return recentGroup0;
+      }
+      if (name == recentName1) {
+        return recentGroup1;
+      }
+      int g = table.groupOf(name);
+      recentName1 = recentName0;
+      recentGroup1 = recentGroup0;
+      recentName0 = name;
+      recentGroup0 = g;
+      return g;
+    }
+    return table.groupOf(b.group(i));
+  }
+
+  private int rowOf(String worker, Thread thread) {
+    if (thread == lastThread && worker == lastWorker) {
+      return lastRow;
+    }
+    lastThread = thread;
+    lastWorker = worker;
+    lastRow = row(worker, thread.getName());
+    return lastRow;
+  }
+
+  private void graphState(TaskRecords b, int i, TaskEvent.State state) {
+    if (graph.isRun(b.runId(i))) {
+      graph.state(b.runId(i), b.node(i), state);
     } else {
-      graph.state(r.runId(), r.key(), state); // a shown graph: its own numbering
+      graph.state(b.runId(i), b.key(i), state); // a shown graph: its own numbering
     }
   }
 
@@ -156,7 +213,13 @@ final class StreamModel {
     if (table.rowCount() != rowsBefore) {
       workerRows.computeIfAbsent(worker, w -> new TreeSet<>()).add(row);
       if (row >= running.length) {
-        running = java.util.Arrays.copyOf(running, Math.max(row + 1, running.length * 2));
+        int n = Math.max(row + 1, running.length * 2);
+        running = Arrays.copyOf(running, n);
+        spanGroup = Arrays.copyOf(spanGroup, n);
+        spanStart = Arrays.copyOf(spanStart, n);
+        spanTasks = Arrays.copyOf(spanTasks, n);
+        spanKeyId = Arrays.copyOf(spanKeyId, n);
+        spanKey = Arrays.copyOf(spanKey, n);
       }
     }
     return row;
@@ -168,7 +231,7 @@ final class StreamModel {
   private void run(RunEvent e) {
     RunStats run = runStats(e.runId());
     if (e.kind() == RunEvent.Kind.STARTED) {
-      run.started(e.backend(), e.totalTasks(), e.tasksPerGroup(), e.epochNanos());
+      run.started(e);
       if (!graphPinned) {
         runGraph(e);
       }
@@ -237,6 +300,7 @@ final class StreamModel {
     double[] start = new double[n];
     double[] end = new double[n];
     int[] failed = new int[n];
+    int[] tasks = new int[n];
     String[] key = new String[n];
     for (int i = 0; i < n; i++) {
       int t = from + i;
@@ -246,10 +310,11 @@ final class StreamModel {
       start[i] = ms(table.start(t));
       end[i] = ms(table.end(t));
       failed[i] = table.failed(t) ? 1 : 0;
+      tasks[i] = table.tasks(t);
       key[i] = table.key(t);
     }
     return new Views.Tasks("tasks", originEpochMs(), rows(), List.copyOf(table.groups()), from,
-        table.size(), table.dropped(), row, group, run, start, end, failed, key);
+        table.size(), table.dropped(), row, group, run, start, end, failed, tasks, key);
   }
 
   private List<Views.Row> rows() {
@@ -310,6 +375,7 @@ final class StreamModel {
   }
 
   private Views.Run runView(RunStats r, long nowNanos) {
+    r.totals();
     List<Views.GroupProgress> groups = new ArrayList<>(r.groups.size());
     r.groups.forEach((name, g) -> {
       int total = Math.max(g[0], g[1] + g[2] + g[3]);

@@ -36,6 +36,7 @@ final class TaskTable {
   private long[] start = new long[1024];
   private long[] end = new long[1024];
   private boolean[] failed = new boolean[1024];
+  private int[] tasks = new int[1024];
   /** Marks a bar whose key is kept as a string (the token ffff...ffff is too, harmlessly). */
   private static final long NOT_A_TOKEN = -1L;
   private long[] token = new long[1024];
@@ -78,21 +79,17 @@ final class TaskTable {
     return g;
   }
 
-  /** A bar whose key is {@code groups(group)-token}, kept as the token. */
-  void add(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed, long keyToken) {
+  /**
+   * A bar: one task, or {@code tasks} consecutive short ones timed together, named by the first.
+   * Its key is {@code key}, or, when that is null, {@code group-keyToken}.
+   */
+  void add(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed, int tasks,
+      long keyToken, String key) {
     if (bar(runId, row, group, startNanos, endNanos, isFailed)) {
-      token[size] = keyToken;
-      key[size] = keyToken == NOT_A_TOKEN ? groups.get(group) + "-ffffffffffffffff" : null;
-      size++;
-    }
-  }
-
-  /** A bar of a task known by its key string. */
-  void add(long runId, int row, int group, long startNanos, long endNanos, boolean isFailed, String taskKey) {
-    if (bar(runId, row, group, startNanos, endNanos, isFailed)) {
-      long t = groupToken(taskKey, groups.get(group));
-      token[size] = t;
-      key[size] = t == NOT_A_TOKEN ? taskKey : null;
+      long t = key == null ? keyToken : groupToken(key, groups.get(group));
+      this.tasks[size] = tasks;
+      this.token[size] = t;
+      this.key[size] = t != NOT_A_TOKEN ? null : key != null ? key : groups.get(group) + "-ffffffffffffffff";
       size++;
     }
   }
@@ -111,6 +108,7 @@ final class TaskTable {
       this.start = Arrays.copyOf(this.start, n);
       this.end = Arrays.copyOf(this.end, n);
       this.failed = Arrays.copyOf(this.failed, n);
+      this.tasks = Arrays.copyOf(this.tasks, n);
       this.key = Arrays.copyOf(this.key, n);
       this.token = Arrays.copyOf(this.token, n);
     }
@@ -173,6 +171,11 @@ final class TaskTable {
 
   boolean failed(int i) {
     return failed[i];
+  }
+
+  /** Tasks in bar {@code i}: 1, or more for short tasks timed together. */
+  int tasks(int i) {
+    return tasks[i];
   }
 
   String key(int i) {

@@ -25,6 +25,7 @@ final class Views {
       double[] start,
       double[] end,
       int[] failed,
+      int[] tasks,
       String[] key) {}
 
   /** A task stream row: one thread of one worker. */

@@ -34,14 +34,14 @@ class EventFeedTest {
       producers.forEach(Thread::start);
       // Drain while they publish, as the dashboard thread does.
       while (producers.stream().anyMatch(Thread::isAlive)) {
-        feed.drain(seen::add, r -> seen.add(r.key()));
+        feed.drain(seen::add, b -> { for (int i = 0; i < b.size(); i++) { seen.add(b.key(i)); } });
       }
       for (Thread t : producers) {
         t.join();
       }
-      feed.drain(seen::add, r -> seen.add(r.key()));
+      feed.drain(seen::add, b -> { for (int i = 0; i < b.size(); i++) { seen.add(b.key(i)); } });
       TaskEvents.publish(new RunEvent(7, RunEvent.Kind.FINISHED, "test", 0, Map.of(), 0, null));
-      feed.drain(seen::add, r -> seen.add(r.key()));
+      feed.drain(seen::add, b -> { for (int i = 0; i < b.size(); i++) { seen.add(b.key(i)); } });
     }
     Map<String, Long> next = new HashMap<>();
     int tasks = 0;
@@ -64,11 +64,11 @@ class EventFeedTest {
       TaskEvents.publish(new TaskEvent(9, "s-1", "s", "test", "t", 10, 20, TaskEvent.State.FINISHED, -1, null));
       TaskEvents.publish(new TaskEvent(9, "s-2", "s", "test", "t", 30, 30, TaskEvent.State.STARTED, -1, null));
       List<String> seen = new ArrayList<>();
-      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()), r -> seen.add(r.key()));
+      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()), b -> { for (int i = 0; i < b.size(); i++) { seen.add(b.key(i)); } });
       assertEquals(List.of("FINISHED s-1", "STARTED s-2"), seen);
       TaskEvents.publish(new TaskEvent(9, "s-2", "s", "test", "t", 30, 40, TaskEvent.State.FAILED, -1, "boom"));
       seen.clear();
-      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()), r -> seen.add(r.key()));
+      feed.drain(o -> seen.add(((TaskEvent) o).state() + " " + ((TaskEvent) o).key()), b -> { for (int i = 0; i < b.size(); i++) { seen.add(b.key(i)); } });
       assertEquals(List.of("FAILED s-2"), seen);
     }
   }
@@ -97,7 +97,11 @@ class EventFeedTest {
         } else if (o instanceof TaskEvent t) {
           seen.add("event " + t.key()); // none: this JVM's tasks come from the stream
         }
-      }, r -> seen.add((r.running() ? "running " : "ended ") + r.key() + " " + r.worker()));
+      }, slice -> {
+        for (int i = 0; i < slice.size(); i++) {
+          seen.add((slice.running(i) ? "running " : "ended ") + slice.key(i) + " " + slice.worker(i));
+        }
+      });
     }
     assertEquals(List.of("run STARTED", "ended " + a.key() + " sync", "ended " + b.key() + " sync", "run FINISHED"), seen);
   }

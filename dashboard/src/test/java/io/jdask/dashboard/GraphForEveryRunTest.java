@@ -140,7 +140,7 @@ class GraphForEveryRunTest {
       }).get();
       List<String> seen = new ArrayList<>();
       feed.drain(o -> seen.add(o instanceof RunEvent r ? "run " + r.runId()
-          : ((TaskEvent) o).state() + " " + ((TaskEvent) o).key()), r -> seen.add("record " + r.key()));
+          : ((TaskEvent) o).state() + " " + ((TaskEvent) o).key()), b -> seen.add("records " + b.size()));
       assertEquals(List.of("run 901", "FINISHED a-1", "FINISHED b-1"), seen);
     } finally {
       worker.shutdown();

@@ -276,11 +276,38 @@ public final class Plan {
 
   /** The number of tasks per group, data outputs excepted (for progress displays). */
   public Map<String, Integer> tasksPerGroup() {
+    // A group's tasks mostly share one String object, and most graphs alternate between a few
+    // groups: count against the last two groups seen, by identity, and update the map only
+    // when a third comes, rather than a hash lookup per task.
     Map<String, Integer> counts = new java.util.HashMap<>();
+    String g0 = null;
+    String g1 = null;
+    int c0 = 0;
+    int c1 = 0;
     for (Task t : tasks) {
-      if (!t.isData()) {
-        counts.merge(t.group(), 1, Integer::sum);
+      if (t.isData()) {
+        continue;
       }
+      String g = t.group();
+      if (g == g0) {
+        c0++;
+      } else if (g == g1) {
+        c1++;
+      } else {
+        if (g1 != null) {
+          counts.merge(g1, c1, Integer::sum);
+        }
+        g1 = g0;
+        c1 = c0;
+        g0 = g;
+        c0 = 1;
+      }
+    }
+    if (g0 != null) {
+      counts.merge(g0, c0, Integer::sum);
+    }
+    if (g1 != null) {
+      counts.merge(g1, c1, Integer::sum);
     }
     return counts;
   }

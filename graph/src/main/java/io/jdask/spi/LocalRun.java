@@ -67,8 +67,6 @@ public final class LocalRun {
   private final boolean taskEvents;
   /** Non-null while the TaskStream has a reader: every task is recorded in its thread's log. */
   private final TaskStreamLog.StreamRun recorded;
-  /** Tasks are timed: for task events, for the stream, or both. */
-  private final boolean timed;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition ended = lock.newCondition();
@@ -98,7 +96,6 @@ public final class LocalRun {
     this.observed = TaskEvents.active();
     this.taskEvents = observed && TaskEvents.wantInProcessTasks();
     this.recorded = TaskStream.active() ? new TaskStreamLog.StreamRun(runId, backend, worker) : null;
-    this.timed = taskEvents || recorded != null;
     int n = plan.size();
     results = new Object[n];
     waiting = new int[n];
@@ -158,7 +155,7 @@ public final class LocalRun {
     long startNanos = EventClock.epochNanos();
     if (observed) {
       TaskEvents.publish(
-          new RunEvent(runId, RunEvent.Kind.STARTED, backend, plan.taskCount(), plan.tasksPerGroup(), startNanos, null,
+          new RunEvent(runId, RunEvent.Kind.STARTED, backend, plan.taskCount(), null, startNanos, null,
               plan));
     }
     try {
@@ -328,11 +325,11 @@ public final class LocalRun {
     Thread me = Thread.currentThread();
     LocalRun outer = CURRENT.get();
     CURRENT.set(this);
+    TaskStreamLog log = recorded == null ? null : TaskStream.currentLog();
     try {
       int unit = -1;
       int tail = -1;
       List<Object> released = new ArrayList<>(0); // freed after the lock is dropped
-      TaskStreamLog log = recorded == null ? null : TaskStream.currentLog();
       while (true) {
         int[] slots;
         lock.lock();
@@ -352,6 +349,9 @@ public final class LocalRun {
           }
           unit = stopped ? -1 : ready.poll();
           if (unit < 0) {
+            if (log != null) {
+              log.flush(); // before the caller can wake: its last tasks are not left "running"
+            }
             retire(slot);
             slots = null;
           } else {
@@ -372,6 +372,9 @@ public final class LocalRun {
         tail = runUnit(unit, log);
       }
     } finally {
+      if (log != null) {
+        log.flush(); // if something threw past the loop
+      }
       if (outer == null) {
         CURRENT.remove();
       } else {
@@ -389,7 +392,8 @@ public final class LocalRun {
         results[node] = plan.task(node).value();
         return node;
       }
-      long start = timed ? EventClock.epochNanos() : 0L;
+      // Task events time every task; the stream's log times spans of short tasks itself.
+      long start = taskEvents ? EventClock.epochNanos() : 0L;
       if (log != null) {
         log.begin(recorded, node, plan.task(node), start);
       }
@@ -401,21 +405,19 @@ public final class LocalRun {
         r = plan.run(node, results);
       } catch (Throwable e) {
         if (log != null) {
-          log.end(EventClock.epochNanos(), true); // before fail() wakes the caller
+          log.end(true, 0L); // before fail() wakes the caller
         }
         fail(node, e, start);
         return -1;
       }
       results[node] = r;
       long end = 0L;
-      if (timed) {
+      if (taskEvents) {
         end = EventClock.epochNanos();
-        if (log != null) {
-          log.end(end, false);
-        }
-        if (taskEvents) {
-          publishTask(node, start, end, TaskEvent.State.FINISHED, null);
-        }
+        publishTask(node, start, end, TaskEvent.State.FINISHED, null);
+      }
+      if (log != null) {
+        log.end(false, end);
       }
       if (prev >= 0) {
         Releasable.releaseIfOwned(results[prev]);

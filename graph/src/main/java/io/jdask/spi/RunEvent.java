@@ -10,7 +10,8 @@ import java.util.Map;
  * @param kind what happened
  * @param backend the backend's name, e.g. "threads(2)"
  * @param totalTasks tasks in the computation after culling
- * @param tasksPerGroup for STARTED, the number of tasks per group (empty otherwise)
+ * @param tasksPerGroup for STARTED, the number of tasks per group (empty otherwise); null to have
+ *     {@link #tasksPerGroup()} count them from the plan when a listener asks
  * @param epochNanos when it happened ({@link EventClock})
  * @param error for FAILED, what failed; else null
  * @param plan for STARTED, the plan the backend runs: every node of the computation with its
@@ -33,6 +34,19 @@ public record RunEvent(
   public RunEvent(long runId, Kind kind, String backend, int totalTasks, Map<String, Integer> tasksPerGroup,
       long epochNanos, String error) {
     this(runId, kind, backend, totalTasks, tasksPerGroup, epochNanos, error, null);
+  }
+
+  /**
+   * The number of tasks per group. A backend may leave it to the plan: counting is a pass over
+   * every task, so it is done on the listener's thread (the dashboard's, say), and only if one
+   * asks, rather than on the thread that starts the computation. Counted again on each call.
+   */
+  @Override
+  public Map<String, Integer> tasksPerGroup() {
+    if (tasksPerGroup != null) {
+      return tasksPerGroup;
+    }
+    return plan == null ? Map.of() : plan.tasksPerGroup();
   }
 
   /** The moments of a computation's life. */

@@ -15,7 +15,7 @@ public final class TaskStreamReader implements AutoCloseable {
   /** Logs made by threads since the last poll, with where to read them from. */
   private final ConcurrentLinkedQueue<Cursor> joined = new ConcurrentLinkedQueue<>();
   private final List<Cursor> cursors = new ArrayList<>();
-  private final TaskRecord record = new TaskRecord();
+  private final TaskRecords view = new TaskRecords();
   private boolean closed;
 
   TaskStreamReader() {}
@@ -25,11 +25,12 @@ public final class TaskStreamReader implements AutoCloseable {
   }
 
   /**
-   * Hands the consumer every task that ended since the last poll, in each thread's order (no
-   * order across threads), then, per thread, the task it is running now, if any: that one is
-   * handed again on every poll until it ends. Returns how many ended tasks were handed.
+   * Hands the consumer every task that ended since the last poll, as slices of each thread's
+   * log in that thread's order (no order across threads); a thread's slice ends with the task it
+   * runs now, if any, which is handed again on every poll until it ends. Returns how many ended
+   * tasks were handed.
    */
-  public int poll(Consumer<TaskRecord> consumer) {
+  public int poll(Consumer<TaskRecords> consumer) {
     for (Cursor c; (c = joined.poll()) != null; ) {
       cursors.add(c);
     }
@@ -37,7 +38,7 @@ public final class TaskStreamReader implements AutoCloseable {
     for (int k = 0; k < cursors.size(); k++) {
       Cursor c = cursors.get(k);
       boolean dead = !c.log.owner.isAlive(); // read before draining: nothing can follow it
-      n += c.drain(consumer, record);
+      n += c.drain(consumer, view);
       if (dead) {
         cursors.remove(k--);
       }
@@ -62,20 +63,36 @@ public final class TaskStreamReader implements AutoCloseable {
       this.at = at;
     }
 
-    int drain(Consumer<TaskRecord> consumer, TaskRecord record) {
+    int drain(Consumer<TaskRecords> consumer, TaskRecords view) {
       int n = 0;
       TaskStreamLog.Chunk c = at.chunk;
       int i = at.index;
       try {
         while (true) {
-          for (int count = c.count(); i < count; i++) {
-            long end = c.end(i);
-            record.point(c, i, log.owner, end);
-            consumer.accept(record);
-            if (end == 0) {
-              return n; // running: read again, ended, next time
+          int count = c.count();
+          if (!at.spanKnown) {
+            // Records of a span begun before this reader opened: their start is unknown, so
+            // they are not handed on (as tasks begun before the opening are not).
+            while (i < count && c.start[i] == 0 && c.end(i) != 0) {
+              i++;
             }
-            n++;
+            if (i < count && c.start[i] == 0) {
+              return n; // one of them still runs
+            }
+            at.spanKnown = i < count;
+          }
+          if (i < count) {
+            int j = i;
+            while (j < count && c.end(j) != 0) {
+              j++;
+            }
+            view.point(c, i, j < count ? j + 1 : count, log.owner, j < count); // with the running one, if any
+            consumer.accept(view);
+            n += j - i;
+            i = j;
+            if (j < count) {
+              return n; // it runs: handed again next time
+            }
           }
           TaskStreamLog.Chunk next = i == TaskStreamLog.CHUNK ? c.next : null;
           if (next == null) {

@@ -166,7 +166,7 @@ final class ProcessRun {
     }
     if (observed) {
       TaskEvents.publish(new RunEvent(runId, RunEvent.Kind.STARTED, backend.name(), plan.taskCount(),
-          plan.tasksPerGroup(), EventClock.epochNanos(), null, plan));
+          null, EventClock.epochNanos(), null, plan));
     }
     try {
       initialise();

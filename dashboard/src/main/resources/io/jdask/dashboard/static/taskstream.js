@@ -101,6 +101,7 @@
       this.groupCounts = [];
       this.keys = [];
       this.runs = [];
+      this.counts = []; // tasks per bar: 1, or more for short tasks timed together
       this.bars = 0;
       this.dropped = 0;
       this.running = [];
@@ -136,6 +137,7 @@
         if (task < this.bars) continue; // already have it (a repeated slice)
         this.keys[task] = msg.key[i];
         this.runs[task] = msg.run[i];
+        this.counts[task] = msg.tasks ? msg.tasks[i] : 1;
         const s = msg.start[i], e = msg.end[i];
         this.rows[msg.row[i]].push(s, e, msg.group[i], task, msg.failed[i]);
         this.groupCounts[msg.group[i]]++;
@@ -181,12 +183,13 @@
     summary(run) {
       const groups = {};
       const rowBars = [];
-      let bars = 0, failed = 0;
+      let bars = 0, failed = 0, tasks = 0;
       for (const r of this.order) {
         let n = 0;
         for (let i = 0; i < r.n; i++) {
           if (run !== undefined && this.runs[r.task[i]] !== run) continue;
           n++;
+          tasks += this.counts[r.task[i]];
           failed += r.failed[i];
           const g = this.groups[r.group[i]];
           groups[g] = (groups[g] || 0) + 1;
@@ -195,7 +198,7 @@
         bars += n;
       }
       return {
-        bars: bars, rows: rowBars.length, rowBars: rowBars, groups: groups, failed: failed,
+        bars: bars, tasks: tasks, rows: rowBars.length, rowBars: rowBars, groups: groups, failed: failed,
         running: this.running.length, drawnBars: this.drawnBars, lastFrameMs: this.lastFrameMs,
         view: [this.t0, this.t1],
       };
@@ -368,7 +371,7 @@
       return {
         key: this.keys[task], group: this.groups[row.group[best]], worker: row.worker,
         thread: row.thread, start: row.start[best], durationMs: row.end[best] - row.start[best],
-        failed: row.failed[best] === 1, run: this.runs[task],
+        failed: row.failed[best] === 1, run: this.runs[task], tasks: this.counts[task],
       };
     }
 
@@ -407,11 +410,16 @@
       const bar = this.barAt(px, py);
       if (!bar) { tip.style.display = 'none'; return; }
       tip.textContent = '';
-      const lines = [
+      const lines = bar.tasks > 1 ? [
+        // Tasks too short to time one by one: one bar for all of them (see docs/dashboard.md).
+        ['tasks', bar.tasks + ' short tasks, timed together'], ['first', bar.key],
+        ['worker', bar.worker + ' / ' + bar.thread], ['duration', formatMs(bar.durationMs) + ' in all'],
+        ['start', formatMs(bar.start)], ['run', '#' + bar.run],
+      ] : [
         ['key', bar.key], ['group', bar.group], ['worker', bar.worker + ' / ' + bar.thread],
         ['duration', formatMs(bar.durationMs)], ['start', formatMs(bar.start)], ['run', '#' + bar.run],
       ];
-      if (bar.failed) lines.push(['state', 'FAILED']);
+      if (bar.failed) lines.push(['state', bar.tasks > 1 ? 'the last one FAILED' : 'FAILED']);
       for (const [name, value] of lines) {
         const div = document.createElement('div');
         const b = document.createElement('b');

@@ -1,0 +1,132 @@
+package io.jdask.spi;
+
+import io.jdask.graph.Keys;
+
+/**
+ * Consecutive tasks of one thread, as a {@link TaskStreamReader} hands them on: records
+ * {@code 0 .. size() - 1}, read by index, valid only during the call they are handed to. A
+ * slice of the thread's log rather than an object per task, so that reading a task costs a few
+ * array reads: the dashboard reads millions a second on a core the workers need too.
+ *
+ * <p>Every record but possibly the last has ended; the last may still be {@link #running}, and
+ * is then handed again, at index 0 of the next slice, until it ends.
+ *
+ * <h2>Spans</h2>
+ *
+ * Tasks are timed in <em>spans</em> ({@link TaskStreamLog} says why): a task of 10 µs or more is
+ * a span of its own, with its exact start and end; shorter ones, consecutive on one thread, are
+ * timed together. A record that {@link #opensSpan} carries the span's start; the records after
+ * it on the same thread belong to that span, up to the one that {@link #closesSpan}, which
+ * carries the span's end. A record that both opens and closes a span was timed on its own. A
+ * reader never hands on a record whose span opened before the reader did.
+ */
+public final class TaskRecords {
+  private TaskStreamLog.Chunk chunk;
+  private int offset;
+  private int size;
+  private Thread thread;
+  /**
+   * The last record was running when the reader looked. It may end while the slice is read; it
+   * is still handed as running, and handed again, ended, next time: read twice, it would count twice.
+   */
+  private boolean lastRuns;
+
+  TaskRecords() {}
+
+  void point(TaskStreamLog.Chunk c, int from, int to, Thread t, boolean lastRunning) {
+    chunk = c;
+    offset = from;
+    size = to - from;
+    thread = t;
+    lastRuns = lastRunning;
+  }
+
+  /** The end field of task {@code i} as of the reader's look: 0 for the running one. */
+  private long end(int i) {
+    return lastRuns && i == size - 1 ? 0 : chunk.end(offset + i);
+  }
+
+  /** The thread that ran them: one row of a task stream. */
+  public Thread thread() {
+    return thread;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** The computation ({@link RunEvent#runId()}) task {@code i} belongs to. */
+  public long runId(int i) {
+    return chunk.run[offset + i].runId();
+  }
+
+  /** True if task {@code i} (i > 0) belongs to the same computation as task {@code i - 1}. */
+  public boolean sameRunAsPrevious(int i) {
+    return chunk.run[offset + i] == chunk.run[offset + i - 1];
+  }
+
+  /** The backend's name, e.g. "threads(2)". */
+  public String backend(int i) {
+    return chunk.run[offset + i].backend();
+  }
+
+  /** The backend's worker: "sync", "threads" or "executor". */
+  public String worker(int i) {
+    return chunk.run[offset + i].worker();
+  }
+
+  /** The task's node in its run's plan ({@link RunEvent#plan()}). */
+  public int node(int i) {
+    return chunk.node[offset + i];
+  }
+
+  /** The token of the task's generated key, or 0 if its key was given whole ({@link io.jdask.graph.Task#keyId()}). */
+  public long keyId(int i) {
+    return chunk.keyId[offset + i];
+  }
+
+  /** The task's group; free for generated keys, a substring for keys given whole. */
+  public String group(int i) {
+    String name = chunk.keyName[offset + i];
+    return chunk.keyId[offset + i] != 0 ? name : Keys.group(name);
+  }
+
+  /** The task's key; free for keys given whole, built for generated ones. */
+  public String key(int i) {
+    String name = chunk.keyName[offset + i];
+    long id = chunk.keyId[offset + i];
+    return id != 0 ? Keys.format(name, id) : name;
+  }
+
+  /** True if task {@code i} is the first of its span: {@link #startNanos} is then its start. */
+  public boolean opensSpan(int i) {
+    return chunk.start[offset + i] != 0;
+  }
+
+  /** If task {@code i} opens a span, its start, in nanoseconds since the epoch ({@link EventClock}); else 0. */
+  public long startNanos(int i) {
+    return chunk.start[offset + i];
+  }
+
+  /** True while task {@code i} runs (only the last of a slice can). */
+  public boolean running(int i) {
+    return end(i) == 0;
+  }
+
+  /** True if task {@code i} threw. */
+  public boolean failed(int i) {
+    return end(i) < 0;
+  }
+
+  /** True if task {@code i} ended as the last of its span: {@link #endNanos} is then the span's end. */
+  public boolean closesSpan(int i) {
+    long end = end(i);
+    return end != 0 && Math.abs(end) != TaskStreamLog.UNTIMED;
+  }
+
+  /** If task {@code i} closes its span, the span's end; else 0. */
+  public long endNanos(int i) {
+    long end = Math.abs(end(i));
+    return end == TaskStreamLog.UNTIMED ? 0 : end;
+  }
+}
