@@ -90,6 +90,13 @@ final class RunStats {
     }
   }
 
+  /** {@code n} tasks of a group ended, none failed, none counted as running; nothing if n is 0. */
+  void tasksDone(int groupId, TaskTable table, int n) {
+    if (n > 0) {
+      counts(groupId, table)[1] += n;
+    }
+  }
+
   /**
    * A bar of the task stream ended on {@code row}: one task, or {@code tasks} short ones timed
    * together. Busy time is the sum of bars; the longest task is taken from bars of one task.

@@ -113,56 +113,86 @@ final class StreamModel {
    */
   void records(TaskRecords b) {
     Thread thread = b.thread();
-    int row = -1;
-    long runId = 0;
-    RunStats run = null;
-    boolean followed = false;
-    for (int i = 0, n = b.size(); i < n; i++) {
-      if (i == 0 || !b.sameRunAsPrevious(i)) {
-        runId = b.runId(i);
-        row = rowOf(b.worker(i), thread);
-        run = runStats(runId);
-        followed = graph != null && graph.follows(runId);
+    int n = b.size();
+    int i = 0;
+    while (i < n) { // one segment per run (a thread may run tasks of several in one slice)
+      long runId = b.runId(i);
+      int row = rowOf(b.worker(i), thread);
+      int to = i + 1;
+      while (to < n && b.sameRunAsPrevious(to)) {
+        to++;
       }
-      int node = b.node(i);
+      i = segment(b, i, to, runId, row, runStats(runId), graph != null && graph.follows(runId));
+    }
+  }
+
+  /**
+   * Tasks {@code from .. to - 1} of one run on one row. The hot loop: span state and the counts
+   * of the last two groups stay in locals, and reach the row's arrays and the run once per
+   * segment. Returns {@code to}.
+   */
+  private int segment(TaskRecords b, int from, int to, long runId, int row, RunStats run, boolean followed) {
+    long start = spanStart[row];
+    int tasks = spanTasks[row];
+    int group0 = -1;
+    int done0 = 0;
+    int group1 = -1;
+    int done1 = 0;
+    for (int i = from; i < to; i++) {
       boolean opens = b.opensSpan(i);
-      long start = opens ? b.startNanos(i) : spanStart[row];
-      Now now = running[row];
-      boolean wasRunning = now != null && now.run == runId && now.node == node && now.start == start;
+      if (opens) {
+        start = b.startNanos(i);
+        tasks = 0;
+      }
+      // Only the first task of a slice can have been handed before, as running.
+      boolean wasRunning = i == 0 && running[row] != null && running[row].is(runId, b.node(i), start);
       if (b.running(i)) {
         if (!wasRunning) {
           int group = table.groupOf(b.group(i));
-          running[row] = new Now(runId, node, start, table.group(group), b.key(i));
+          running[row] = new Now(runId, b.node(i), start, table.group(group), b.key(i));
           run.taskStarted(group, table, start);
           if (followed) {
             graphState(b, i, TaskEvent.State.STARTED);
           }
         }
-        return; // the last of the slice
-      }
-      if (wasRunning) {
-        running[row] = null;
+        break; // the last of the slice; its span goes on
       }
       boolean failed = b.failed(i);
       int group = groupOf(b, i);
-      run.taskDone(group, table, failed, wasRunning);
+      if (wasRunning || failed) {
+        running[row] = wasRunning ? null : running[row];
+        run.taskDone(group, table, failed, wasRunning);
+      } else if (group == group0) {
+        done0++;
+      } else if (group == group1) {
+        done1++;
+      } else {
+        run.tasksDone(group1, table, done1);
+        group1 = group0;
+        done1 = done0;
+        group0 = group;
+        done0 = 1;
+      }
       if (opens) {
-        spanStart[row] = start;
-        spanTasks[row] = 0;
         spanGroup[row] = group;
         spanKeyId[row] = b.keyId(i);
         spanKey[row] = b.keyId(i) == 0 ? b.key(i) : null;
       }
-      spanTasks[row]++;
+      tasks++;
       if (b.closesSpan(i)) {
         long end = b.endNanos(i);
-        run.bar(row, start, end, spanTasks[row]);
-        table.add(runId, row, spanGroup[row], start, end, failed, spanTasks[row], spanKeyId[row], spanKey[row]);
+        run.bar(row, start, end, tasks);
+        table.add(runId, row, spanGroup[row], start, end, failed, tasks, spanKeyId[row], spanKey[row]);
       }
       if (followed) {
         graphState(b, i, failed ? TaskEvent.State.FAILED : TaskEvent.State.FINISHED);
       }
     }
+    run.tasksDone(group0, table, done0);
+    run.tasksDone(group1, table, done1);
+    spanStart[row] = start;
+    spanTasks[row] = tasks;
+    return to;
   }
 
   /**
@@ -226,7 +256,11 @@ final class StreamModel {
   }
 
   /** The task running on a row: its run, node (-1 for another JVM's), start, group and key. */
-  private record Now(long run, int node, long start, String group, String key) {}
+  private record Now(long run, int node, long start, String group, String key) {
+    boolean is(long runId, int nodeIndex, long startNanos) {
+      return run == runId && node == nodeIndex && start == startNanos;
+    }
+  }
 
   private void run(RunEvent e) {
     RunStats run = runStats(e.runId());

@@ -41,9 +41,14 @@ public final class TaskRecords {
     lastRuns = lastRunning;
   }
 
-  /** The end field of task {@code i} as of the reader's look: 0 for the running one. */
+  /**
+   * The end field of task {@code i} as of the reader's look: 0 for the running one. A plain
+   * read: the reader read every end of the slice with acquire semantics before handing it on,
+   * and an end is written once, so this sees what it saw; and without a barrier per read the
+   * compiler can share one load between running, failed and closesSpan.
+   */
   private long end(int i) {
-    return lastRuns && i == size - 1 ? 0 : chunk.end(offset + i);
+    return lastRuns && i == size - 1 ? 0 : chunk.end[offset + i];
   }
 
   /** The thread that ran them: one row of a task stream. */

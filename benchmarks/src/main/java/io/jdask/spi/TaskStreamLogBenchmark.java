@@ -1,0 +1,52 @@
+package io.jdask.spi;
+
+import io.jdask.graph.Task;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * What recording a task costs the thread that ran it, alone: {@link TaskStreamLog#begin} and
+ * {@link TaskStreamLog#end} for {@value #BATCH} trivial tasks (so spans of short tasks, the
+ * common case the dashboard's overhead figure measures), a flush as a retiring runner does, and
+ * no reader (the chunks become garbage at once). In package {@code io.jdask.spi} because the log
+ * is package-private. Not in BenchRunner's default run:
+ *
+ * <pre>
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.openjdk.jmh.Main TaskStreamLogBenchmark
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class TaskStreamLogBenchmark {
+  static final int BATCH = 1024;
+
+  private final Task[] tasks = new Task[16];
+  private final TaskStreamLog.StreamRun run = new TaskStreamLog.StreamRun(1, "bench", "bench");
+  private TaskStreamLog log;
+
+  @Setup
+  public void setUp() {
+    for (int i = 0; i < tasks.length; i++) {
+      tasks[i] = Task.of("leaf", args -> 1);
+    }
+    log = new TaskStreamLog(Thread.currentThread());
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void beginAndEnd() {
+    for (int i = 0; i < BATCH; i++) {
+      log.begin(run, i, tasks[i & 15], 0);
+      log.end(false, 0);
+    }
+    log.flush();
+  }
+}
