@@ -23,11 +23,12 @@ import java.util.Arrays;
  * So the log times <em>spans</em>: consecutive tasks of one thread, from the start of the first
  * to the end of the last. A task of {@value #SPAN_NANOS} ns or more gets a span of its own (its
  * exact start and end); tasks shorter than that are timed together, as many as fit in about
- * {@value #SPAN_NANOS} ns ({@link #stride}, doubled while spans stay shorter than that, back to 1
- * as soon as one is longer). Within a span the clock is also read every {@value #CHECK_EVERY}
+ * {@value #SPAN_NANOS} ns ({@link #stride}: doubled while spans stay shorter than that, up to
+ * {@value #MAX_STRIDE}; back to 1 as soon as one is longer than twice that, and whenever the
+ * thread stops taking tasks). Within a span the clock is also read every {@value #CHECK_EVERY}
  * tasks, and the span closed if it is long enough already, so that when tasks turn long no more
- * than that many are timed together. A record whose start opens a span carries the clock reading; the
- * others carry 0. A record whose end closes a span carries the reading; the others carry
+ * than that many are timed together. A record whose start opens a span carries the clock
+ * reading; the others carry 0. A record whose end closes a span carries the reading; the others carry
  * {@link #UNTIMED}. A span closes early when a task fails, when the thread stops taking tasks
  * ({@link #flush}), and around a task that runs a computation of its own: those inner tasks
  * (nested records, on the same thread, while the outer one is open) are always timed one by one.
