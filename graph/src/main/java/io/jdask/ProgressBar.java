@@ -5,11 +5,15 @@ import io.jdask.spi.Subscription;
 import io.jdask.spi.TaskEvent;
 import io.jdask.spi.TaskEvents;
 import io.jdask.spi.TaskListener;
+import io.jdask.spi.TaskRecords;
+import io.jdask.spi.TaskStream;
+import io.jdask.spi.TaskStreamReader;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A console progress bar for the computations started while it is open, like Dask's
@@ -22,9 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * // [##############################          ] |  75% | 750/1000 tasks | 2.3 s
  * }</pre>
  *
- * It counts finished tasks through the event stream (two atomic increments per task) and
- * redraws from its own daemon thread every {@link #REFRESH}; a computation shorter than the
- * minimum (1 s by default) draws nothing. Closing it stops the thread.
+ * It counts the tasks of this JVM from the {@link TaskStream} (their threads only write a record
+ * each; the count is read when the bar is drawn) and those of worker processes from their task
+ * events, and redraws from its own daemon thread every {@link #REFRESH}; a computation shorter
+ * than the minimum (1 s by default) draws nothing. Closing it stops the thread.
  */
 public final class ProgressBar implements AutoCloseable {
   /** Ten redraws a second: smooth to the eye, negligible work. */
@@ -36,6 +41,7 @@ public final class ProgressBar implements AutoCloseable {
   private final AtomicInteger total = new AtomicInteger();
   private final AtomicInteger done = new AtomicInteger();
   private final AtomicInteger activeRuns = new AtomicInteger();
+  private final TaskStreamReader stream;
   private final Subscription subscription;
   private final Thread painter;
   private volatile long startNanos;
@@ -45,6 +51,7 @@ public final class ProgressBar implements AutoCloseable {
   private ProgressBar(PrintStream out, Duration minimum) {
     this.out = out;
     this.minimumNanos = minimum.toNanos();
+    this.stream = TaskStream.open(); // before subscribing: a run that sees the listener records its tasks
     this.subscription = TaskEvents.subscribe(new Listener());
     this.painter = new Thread(this::paintLoop, "jdask-progress");
     painter.setDaemon(true);
@@ -67,6 +74,7 @@ public final class ProgressBar implements AutoCloseable {
       if (e.kind() == RunEvent.Kind.STARTED) {
         if (activeRuns.getAndIncrement() == 0) {
           synchronized (drawLock) {
+            stream.poll(NOTHING); // tasks of earlier computations, not counted in time to be drawn
             total.set(0);
             done.set(0);
             drawn = false;
@@ -80,11 +88,24 @@ public final class ProgressBar implements AutoCloseable {
     }
 
     @Override
+    public boolean readsTaskStream() {
+      return true;
+    }
+
+    /** Tasks of worker processes; this JVM's come from the task stream. */
+    @Override
     public void onTask(TaskEvent e) {
       if (e.state() == TaskEvent.State.FINISHED || e.state() == TaskEvent.State.FAILED) {
         done.incrementAndGet();
       }
     }
+  }
+
+  private static final Consumer<TaskRecords> NOTHING = slice -> {};
+
+  /** Counts the tasks of this JVM that ended since the last call. Under drawLock. */
+  private void countRecorded() {
+    done.addAndGet(stream.poll(NOTHING));
   }
 
   private void paintLoop() {
@@ -102,6 +123,7 @@ public final class ProgressBar implements AutoCloseable {
 
   private void finishLine(RunEvent.Kind kind) {
     synchronized (drawLock) {
+      countRecorded(); // the run's tasks were all recorded before its end was published
       if (drawn || System.nanoTime() - startNanos >= minimumNanos) {
         draw(true);
         if (kind != RunEvent.Kind.FINISHED) {
@@ -116,6 +138,7 @@ public final class ProgressBar implements AutoCloseable {
 
   private void draw(boolean last) {
     synchronized (drawLock) {
+      countRecorded();
       int t = Math.max(total.get(), 1);
       int d = Math.min(done.get(), t);
       int filled = (int) ((long) WIDTH * d / t);
@@ -131,6 +154,7 @@ public final class ProgressBar implements AutoCloseable {
   @Override
   public void close() {
     subscription.close();
+    stream.close();
     painter.interrupt();
     try {
       painter.join(TimeUnit.SECONDS.toMillis(1));
