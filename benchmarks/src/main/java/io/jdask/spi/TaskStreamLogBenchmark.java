@@ -29,7 +29,7 @@ public class TaskStreamLogBenchmark {
   static final int BATCH = 1024;
 
   private final Task[] tasks = new Task[16];
-  private final TaskStreamLog.StreamRun run = new TaskStreamLog.StreamRun(1, "bench", "bench");
+  private final TaskStreamLog.StreamRun run = new TaskStreamLog.StreamRun(1, "bench");
   private TaskStreamLog log;
 
   @Setup

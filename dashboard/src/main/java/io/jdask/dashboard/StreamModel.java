@@ -160,7 +160,9 @@ final class StreamModel {
       boolean failed = b.failed(i);
       int group = groupOf(b, i);
       if (wasRunning || failed) {
-        running[row] = wasRunning ? null : running[row];
+        if (wasRunning) {
+          running[row] = null;
+        }
         run.taskDone(group, table, failed, wasRunning);
       } else if (group == group0) {
         done0++;

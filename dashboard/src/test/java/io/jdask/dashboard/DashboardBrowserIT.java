@@ -257,37 +257,8 @@ class DashboardBrowserIT {
     Browser.screenshot(browser, "dashboard-failed.png");
   }
 
-  /**
-   * A binary tree of adds over {@code leaves} leaves: 2 * leaves - 1 tasks, each busy for
-   * {@value #TASK_MICROS} µs, long enough to be timed, and drawn, one by one (shorter tasks are
-   * timed together, a bar for several).
-   */
-  private static Delayed<Long> tree(int leaves) {
-    List<Delayed<Long>> level = new ArrayList<>();
-    for (int i = 0; i < leaves; i++) {
-      level.add(Delayed.of((Integer k) -> busy(k)).name("leaf").call(i));
-    }
-    while (level.size() > 1) {
-      List<Delayed<Long>> next = new ArrayList<>();
-      for (int i = 0; i < level.size(); i += 2) {
-        next.add(i + 1 < level.size()
-            ? Delayed.of((Long a, Long b) -> busy(a + b)).name("add").call(level.get(i), level.get(i + 1))
-            : level.get(i));
-      }
-      level = next;
-    }
-    return level.get(0);
-  }
-
+  /** Long enough for each task to be timed, and drawn, on its own (shorter ones share bars). */
   private static final int TASK_MICROS = 12;
-
-  private static long busy(long value) {
-    long end = System.nanoTime() + TASK_MICROS * 1_000L;
-    while (System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
-    return value;
-  }
 
   /**
    * The frame time the issue asks for: 100,000 bars delivered to the page over the WebSocket,
@@ -301,7 +272,7 @@ class DashboardBrowserIT {
     int tasks = 2 * leaves - 1;
     long before = serverBars();
     try (Config.Scope threads = Config.with(Scheduler.THREADS, 2)) {
-      assertEquals((long) leaves * (leaves - 1) / 2, tree(leaves).compute());
+      assertEquals((long) leaves * (leaves - 1) / 2, Workload.tree(leaves, TASK_MICROS).compute());
     }
     long t0 = System.nanoTime();
     waitFor(d -> ((Number) summary().get("bars")).longValue() == before + tasks);

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jdask.Config;
-import io.jdask.Delayed;
 import io.jdask.Jdask;
 import io.jdask.Scheduler;
 import io.jdask.spi.EventClock;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,37 +26,11 @@ class TaskStreamModelTest {
     Jdask.shutdown();
   }
 
-  static long spin(long value, int micros) {
-    long end = System.nanoTime() + micros * 1_000L;
-    while (System.nanoTime() < end) {
-      Thread.onSpinWait();
-    }
-    return value;
-  }
-
-  /** A binary tree of adds over {@code leaves} leaves; every task busy {@code micros} µs. */
-  static Delayed<Long> tree(int leaves, int micros) {
-    List<Delayed<Long>> level = new ArrayList<>();
-    for (int i = 0; i < leaves; i++) {
-      level.add(Delayed.of((Integer k) -> spin(k, micros)).name("leaf").call(i));
-    }
-    while (level.size() > 1) {
-      List<Delayed<Long>> next = new ArrayList<>();
-      for (int i = 0; i < level.size(); i += 2) {
-        next.add(i + 1 < level.size()
-            ? Delayed.of((Long a, Long b) -> spin(a + b, micros)).name("add").call(level.get(i), level.get(i + 1))
-            : level.get(i));
-      }
-      level = next;
-    }
-    return level.get(0);
-  }
-
   /** Runs the tree with a pump feeding a model, and returns the model once the pump closed. */
   private static StreamModel record(int leaves, int micros) {
     Pump pump = new Pump("jdask-test-pump", 100, tick -> {});
     try (Config.Scope threads = Config.with(Scheduler.THREADS, 2)) {
-      assertEquals((long) leaves * (leaves - 1) / 2, tree(leaves, micros).compute());
+      assertEquals((long) leaves * (leaves - 1) / 2, Workload.tree(leaves, micros).compute());
     } finally {
       pump.close();
     }

@@ -95,7 +95,7 @@ public final class LocalRun {
     this.runId = TaskEvents.newRunId();
     this.observed = TaskEvents.active();
     this.taskEvents = observed && TaskEvents.wantInProcessTasks();
-    this.recorded = TaskStream.active() ? new TaskStreamLog.StreamRun(runId, backend, worker) : null;
+    this.recorded = TaskStream.active() ? new TaskStreamLog.StreamRun(runId, worker) : null;
     int n = plan.size();
     results = new Object[n];
     waiting = new int[n];

@@ -70,11 +70,6 @@ public final class TaskRecords {
     return chunk.run[offset + i] == chunk.run[offset + i - 1];
   }
 
-  /** The backend's name, e.g. "threads(2)". */
-  public String backend(int i) {
-    return chunk.run[offset + i].backend();
-  }
-
   /** The backend's worker: "sync", "threads" or "executor". */
   public String worker(int i) {
     return chunk.run[offset + i].worker();

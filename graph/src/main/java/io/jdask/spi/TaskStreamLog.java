@@ -236,7 +236,7 @@ final class TaskStreamLog {
   }
 
   /** What a record says of its computation; one per run, shared by its records. */
-  record StreamRun(long runId, String backend, String worker) {}
+  record StreamRun(long runId, String worker) {}
 
   private static final VarHandle COUNT;
   private static final VarHandle END = MethodHandles.arrayElementVarHandle(long[].class);
