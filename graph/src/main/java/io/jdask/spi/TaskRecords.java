@@ -62,17 +62,25 @@ public final class TaskRecords {
 
   /** The computation ({@link RunEvent#runId()}) task {@code i} belongs to. */
   public long runId(int i) {
-    return chunk.run[offset + i].runId();
+    return run(i).runId();
   }
 
   /** True if task {@code i} (i > 0) belongs to the same computation as task {@code i - 1}. */
   public boolean sameRunAsPrevious(int i) {
-    return chunk.run[offset + i] == chunk.run[offset + i - 1];
+    return chunk.tag[offset + i] >>> 24 == chunk.tag[offset + i - 1] >>> 24; // a chunk lists each run once
   }
 
   /** The backend's worker: "sync", "threads" or "executor". */
   public String worker(int i) {
-    return chunk.run[offset + i].worker();
+    return run(i).worker();
+  }
+
+  private TaskStreamLog.StreamRun run(int i) {
+    return chunk.run[chunk.tag[offset + i] >>> 24];
+  }
+
+  private String name(int i) {
+    return chunk.name[chunk.tag[offset + i] & 0xFFFFFF];
   }
 
   /** The task's node in its run's plan ({@link RunEvent#plan()}). */
@@ -87,13 +95,13 @@ public final class TaskRecords {
 
   /** The task's group; free for generated keys, a substring for keys given whole. */
   public String group(int i) {
-    String name = chunk.keyName[offset + i];
+    String name = name(i);
     return chunk.keyId[offset + i] != 0 ? name : Keys.group(name);
   }
 
   /** The task's key; free for keys given whole, built for generated ones. */
   public String key(int i) {
-    String name = chunk.keyName[offset + i];
+    String name = name(i);
     long id = chunk.keyId[offset + i];
     return id != 0 ? Keys.format(name, id) : name;
   }

@@ -35,7 +35,7 @@ public final class TaskStream {
     synchronized (LOCK) {
       pruneDeadLogs();
       for (TaskStreamLog log : LOGS) {
-        r.attach(log, log.atEnd());
+        r.attach(log);
       }
       READERS.add(r);
       active = true;
@@ -64,7 +64,7 @@ public final class TaskStream {
         pruneDeadLogs();
         LOGS.add(log);
         for (TaskStreamReader r : READERS) {
-          r.attach(log, log.atStart());
+          r.attach(log);
         }
       }
       MINE.set(log);

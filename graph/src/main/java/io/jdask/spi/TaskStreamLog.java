@@ -3,18 +3,19 @@ package io.jdask.spi;
 import io.jdask.graph.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One thread's record of the tasks it ran: an append-only list of fixed-size chunks, each a set
  * of primitive columns, written by that thread alone and read by any number of
  * {@link TaskStreamReader}s, each at its own position.
  *
- * <p>A task costs its thread one record: at its start the run, node and key are written and the
+ * <p>A task costs its thread one record: at its start the node, key and run are written and the
  * chunk's count is published with a release store; at its end, the end is published the same
- * way (negated if the task threw). On x86 both are plain stores: no fence, no allocation but one
- * chunk per {@value #CHUNK} tasks, no lock, no shared cache line. Readers see a started record as
- * running until its end appears.
+ * way (negated if the task threw). On x86 both are plain stores: no fence, no allocation, no
+ * lock, no shared cache line. Readers see a started record as running until its end appears.
  *
  * <h2>Spans: timing tasks too short to time one by one</h2>
  *
@@ -33,13 +34,38 @@ import java.util.Arrays;
  * ({@link #flush}), and around a task that runs a computation of its own: those inner tasks
  * (nested records, on the same thread, while the outer one is open) are always timed one by one.
  *
- * <p>Chunks that every reader has passed are garbage: nothing but the readers' positions and
- * the writer's tail refers to them. No record refers to a task or its arguments, only to the
- * strings of its key, so a log never keeps a user's data alive.
+ * <h2>Chunks are reused, and hold no reference per record</h2>
+ *
+ * A chunk holds {@value #CHUNK} records. Allocating one per that many tasks, as the log first
+ * did, cost more than the stores: 36 bytes a task to be collected, and chunks that outlived a
+ * young collection (a reader reads them up to 10 ms later) were promoted, and kept the chunks
+ * after them alive through their links. So a chunk is <em>held</em>: by the writer while it
+ * is the tail, and by every reader that was attached when it was begun, until that reader has
+ * read past it. The last to let go puts it back into this log's pool ({@value #POOL} chunks at
+ * most), from which the writer takes its next chunk. Reused chunks live long, so they hold no
+ * reference per record: under G1 a store of a reference into an old object's array costs a
+ * StoreLoad fence in the write barrier. A record's run and key name are a slot ({@code tag})
+ * in small per-chunk tables instead, written once per distinct run or name.
+ *
+ * <p>A reader that attaches does not start in the middle of a chunk that does not count it: the
+ * writer begins a fresh chunk at its next task, counting the new reader, and that is where the
+ * reader starts ({@link #attach}). A reader that detaches ({@link #detach}) is not counted in
+ * chunks begun after; it still reads, and lets go of, the ones that counted it. A chunk whose
+ * holds never all return (a reader that stopped reading) is not reused; it is garbage once no
+ * one refers to it. No record refers to a task or its arguments, only to the strings of its
+ * key, so a log never keeps a user's data alive.
  */
 final class TaskStreamLog {
-  /** Records per chunk: a chunk is about 40 KB, allocated once per that many tasks. */
+  /** Records per chunk: a chunk is about 32 KB. */
   static final int CHUNK = 1024;
+  /** Key names per chunk (keys given whole take one each); a chunk that needs more ends early. */
+  static final int NAMES = CHUNK;
+  /** Names a miss of the last two searches in the chunk's table before adding one. */
+  static final int NAME_WINDOW = 8;
+  /** Distinct runs per chunk; a chunk that needs more ends early. */
+  static final int RUNS = 8;
+  /** Chunks a log keeps for reuse; more released at once are left to the collector. */
+  static final int POOL = 64;
   /** The shortest span worth a clock reading of its own: shorter tasks are timed together. */
   static final long SPAN_NANOS = 10_000;
   /** The most tasks timed together. */
@@ -53,13 +79,30 @@ final class TaskStreamLog {
   static final long UNTIMED = 1;
 
   final Thread owner;
-  private volatile Chunk tail = new Chunk();
-  private int tailCount; // writer only: records begun in tail
-  // Writer only, from here on. The hot path stores no reference into this object or its arrays:
-  // under G1 a store of a young object (a chunk) into an old one (a log lives long) costs a
-  // StoreLoad fence in the write barrier, as much as the rest of a record. Top-level records
-  // are therefore found by their index in the tail, which no record can move past while one is
-  // open or pending (see begin); only records nested in another keep a reference.
+
+  // Shared with readers, under this log's monitor: taken once per chunk, and when readers come and go.
+  private Chunk tail; // written under the monitor; the writer reads it freely
+  private int readers; // attached readers: each new chunk counts them
+  private final List<Position> joining = new ArrayList<>(); // attached, waiting for a chunk of their own
+  private volatile boolean joinPending; // read by the writer at every task: cheap, and rarely true
+
+  // Released chunks, pushed by whoever let go last, taken by the writer.
+  private volatile Chunk free; // through FREE: a stack linked by Chunk.nextFree
+  private volatile int pooled; // through POOLED: chunks in free and spare together, roughly
+  private Chunk spare; // writer only: taken from free in one go
+
+  // Writer only, from here on.
+  private int tailCount = CHUNK; // records begun in tail; full at first, so the first task begins a chunk
+  private int chunksMade; // chunks this log allocated: reuse keeps it flat
+  // Slots of the last run and the last two key names in tail's tables.
+  private StreamRun lastRun;
+  private int runSlot;
+  private String name0;
+  private String name1;
+  private int slot0;
+  private int slot1;
+  // Records found by their index in tail, which no record can move past while one is open or
+  // pending (see begin); only records nested in another keep a reference to their chunk.
   private int depth;
   private int topIndex; // the open top-level record: index in tail, or in topChunk if it had nested records
   private Chunk topChunk; // set on the first nested record only (rare)
@@ -93,7 +136,13 @@ final class TaskStreamLog {
       start = now != 0 ? now : EventClock.epochNanos();
     } else {
       if (pendingIndex >= 0) { // in tail: no record was written after it
-        END.setRelease(tail.end, pendingIndex, UNTIMED);
+        if (joinPending) {
+          // A reader starts at this task: the span closes before it, so that the reader knows
+          // when this task's span began and reads every task from here on.
+          closeSpan(tail, pendingIndex, false, EventClock.epochNanos());
+        } else {
+          END.setRelease(tail.end, pendingIndex, UNTIMED);
+        }
         pendingIndex = -1;
       }
       if (!spanOpen) {
@@ -103,23 +152,21 @@ final class TaskStreamLog {
         spanTasks = 0;
       }
     }
-    Chunk c = tail;
-    int i = tailCount;
-    if (i == CHUNK) {
-      Chunk next = new Chunk();
-      c.next = next;
-      tail = next;
-      c = next;
-      i = 0;
+    if (tailCount == CHUNK || joinPending) {
+      nextChunk();
     }
-    long id = task.keyId();
-    c.run[i] = run;
+    String name = task.keyId() != 0 ? task.group() : task.key(); // both are fields: nothing is built here
+    int ns = name == name0 ? slot0 : name == name1 ? slot1 : nameSlot(name);
+    int rs = run == lastRun ? runSlot : runSlot(run);
+    Chunk c = tail; // after the slots: taking one may have begun a chunk
+    int i = tailCount;
     c.node[i] = node;
-    c.keyName[i] = id != 0 ? task.group() : task.key(); // both are fields: nothing is built here
-    c.keyId[i] = id;
+    c.tag[i] = rs << 24 | ns;
+    c.keyId[i] = task.keyId();
     c.start[i] = start;
+    c.end[i] = 0; // a reused chunk holds an old end here
     tailCount = i + 1;
-    COUNT.setRelease(c, i + 1);
+    COUNT.setRelease(c.count, COUNT_AT, i + 1);
     if (depth == 0) {
       topIndex = i;
     } else {
@@ -131,6 +178,126 @@ final class TaskStreamLog {
       nestedIndex[depth - 1] = i;
     }
     depth++;
+  }
+
+  /**
+   * Writer: the slot of a name not among the last two. The last {@value #NAME_WINDOW} names
+   * of tail's table are searched first (a few groups interleaved, say); then the name is
+   * added, beginning a chunk if tail's table is full.
+   */
+  private int nameSlot(String name) {
+    Chunk c = tail;
+    int slot = -1;
+    for (int k = c.names - 1, stop = Math.max(0, c.names - NAME_WINDOW); k >= stop; k--) {
+      if (c.name[k] == name) {
+        slot = k;
+        break;
+      }
+    }
+    if (slot < 0) {
+      if (c.names == NAMES) {
+        nextChunk();
+        c = tail;
+      }
+      slot = c.names++;
+      c.name[slot] = name;
+    }
+    name1 = name0; // the older of the two makes way
+    slot1 = slot0;
+    name0 = name;
+    slot0 = slot;
+    return slot;
+  }
+
+  /** Writer: the slot of a run other than the last one; begins a chunk if tail's table is full. */
+  private int runSlot(StreamRun run) {
+    Chunk c = tail;
+    int slot = -1;
+    for (int k = 0; k < c.runs; k++) {
+      if (c.run[k] == run) { // back from a nested computation, say
+        slot = k;
+      }
+    }
+    if (slot < 0) {
+      if (c.runs == RUNS) {
+        nextChunk();
+        c = tail;
+      }
+      slot = c.runs++;
+      c.run[slot] = run;
+    }
+    lastRun = run;
+    runSlot = slot;
+    return slot;
+  }
+
+  /**
+   * Writer: ends tail where it is and begins the next chunk, counting the readers attached now,
+   * and starting those that joined since the last one.
+   */
+  private void nextChunk() {
+    Chunk old = tail;
+    Chunk c = reuse();
+    synchronized (this) {
+      readers += joining.size();
+      HOLDS.setRelease(c, 1 + readers);
+      for (Position p : joining) {
+        p.first = c;
+      }
+      joining.clear();
+      joinPending = false;
+      if (old != null) {
+        old.next = c; // after its last count: a reader that sees it reads the final count
+      }
+      tail = c;
+    }
+    tailCount = 0;
+    lastRun = null;
+    name0 = null;
+    name1 = null;
+    // The writer lets go of the old tail, unless a record in it is still open: that one's end
+    // is still to be written there. Such a chunk is never reused; the collector takes it.
+    if (old != null && depth == 0) {
+      release(old);
+    }
+  }
+
+  /** Writer: a released chunk, emptied, or a new one. */
+  private Chunk reuse() {
+    Chunk c = spare;
+    if (c == null) {
+      c = (Chunk) FREE.getAndSet(this, (Chunk) null);
+    }
+    if (c == null) {
+      chunksMade++;
+      return new Chunk();
+    }
+    spare = c.nextFree;
+    c.nextFree = null;
+    POOLED.getAndAdd(this, -1);
+    Arrays.fill(c.name, 0, c.names, null); // keep no key strings alive in the pool's chunks
+    Arrays.fill(c.run, 0, c.runs, null);
+    c.names = 0;
+    c.runs = 0;
+    c.count[COUNT_AT] = 0; // published, like the tables, by the link to it
+    c.next = null;
+    return c;
+  }
+
+  /** Any thread: lets go of a chunk; the last to let go puts it in the pool. */
+  void release(Chunk c) {
+    if ((int) HOLDS.getAndAdd(c, -1) != 1) {
+      return;
+    }
+    if ((int) POOLED.getAndAdd(this, 1) >= POOL) {
+      POOLED.getAndAdd(this, -1);
+      return; // enough in the pool: the collector takes this one
+    }
+    Chunk top;
+    do {
+      top = free;
+      c.nextFree = top;
+    } while (!FREE.compareAndSet(this, top, c));
   }
 
   /**
@@ -185,36 +352,56 @@ final class TaskStreamLog {
     spanOpen = false;
   }
 
-  /** A position at the first record to be written from now on. */
-  Position atEnd() {
-    Chunk c = tail;
-    return new Position(c, (int) COUNT.getAcquire(c));
+  /** Chunks this log allocated rather than reused (for tests). */
+  int chunksMade() {
+    return chunksMade;
   }
 
-  /** A position at the first record of this (new) log. */
-  Position atStart() {
-    Position p = new Position(tail, 0);
-    p.spanKnown = true;
-    return p;
+  /**
+   * A reader comes: it is counted in every chunk begun from now on, and starts at the first,
+   * which the writer begins at its next task.
+   */
+  void attach(Position p) {
+    synchronized (this) {
+      joining.add(p);
+      joinPending = true;
+    }
+  }
+
+  /**
+   * The reader of {@code p} goes: chunks begun from now on do not count it. It may still read
+   * up to the end of the last one that does ({@link Position#stop}), letting go of each.
+   */
+  void detach(Position p) {
+    synchronized (this) {
+      if (joining.remove(p)) {
+        joinPending = !joining.isEmpty();
+        p.done = true; // it never started: it holds nothing
+        return;
+      }
+      readers--;
+      p.stop = tail;
+    }
   }
 
   /** A reader's place in a log; the reader's own, never shared. */
   static final class Position {
+    /** The chunk the reader starts at, set by the writer; null until the writer's next task. */
+    volatile Chunk first;
     Chunk chunk;
     int index;
     /** False until the first record that opens a span: those before belong to one begun unseen. */
     boolean spanKnown;
-
-    Position(Chunk chunk, int index) {
-      this.chunk = chunk;
-      this.index = index;
-    }
+    /** Once detached: the last chunk that counted this reader. */
+    Chunk stop;
+    /** Nothing more to read: every chunk that counted this reader was let go. */
+    boolean done;
   }
 
   static final class Chunk {
-    final StreamRun[] run = new StreamRun[CHUNK];
     final int[] node = new int[CHUNK];
-    final String[] keyName = new String[CHUNK];
+    /** Per record: its run's slot in {@link #run} (top 8 bits) and its key name's in {@link #name}. */
+    final int[] tag = new int[CHUNK];
     final long[] keyId = new long[CHUNK];
     /** When the record opens a span, its start; else 0. */
     final long[] start = new long[CHUNK];
@@ -223,11 +410,23 @@ final class TaskStreamLog {
      * negated if it threw. Read and written with acquire/release.
      */
     final long[] end = new long[CHUNK];
-    int count; // records begun; through COUNT with release/acquire
+    /** Key names: a task's group for generated keys, its key for keys given whole. */
+    final String[] name = new String[NAMES];
+    final StreamRun[] run = new StreamRun[RUNS];
+    int names; // slots taken in name, written before the records that use them
+    int runs;
+    /**
+     * Records begun, at {@link #COUNT_AT}, through COUNT with release/acquire. In an array of
+     * its own, away from both its ends: the writer stores it at every task, and reused chunks of
+     * two threads' logs may sit side by side in the old generation, sharing cache lines.
+     */
+    final int[] count = new int[2 * COUNT_AT];
+    int holds; // through HOLDS
     volatile Chunk next;
+    Chunk nextFree; // in the pool
 
     int count() {
-      return (int) COUNT.getAcquire(this);
+      return (int) COUNT.getAcquire(count, COUNT_AT);
     }
 
     long end(int i) {
@@ -235,15 +434,24 @@ final class TaskStreamLog {
     }
   }
 
+  /** Where in {@link Chunk#count} the count is: 64 bytes from either end. */
+  private static final int COUNT_AT = 16;
+
   /** What a record says of its computation; one per run, shared by its records. */
   record StreamRun(long runId, String worker) {}
 
-  private static final VarHandle COUNT;
+  private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(int[].class);
   private static final VarHandle END = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle HOLDS;
+  private static final VarHandle FREE;
+  private static final VarHandle POOLED;
 
   static {
     try {
-      COUNT = MethodHandles.lookup().findVarHandle(Chunk.class, "count", int.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      HOLDS = lookup.findVarHandle(Chunk.class, "holds", int.class);
+      FREE = lookup.findVarHandle(TaskStreamLog.class, "free", Chunk.class);
+      POOLED = lookup.findVarHandle(TaskStreamLog.class, "pooled", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

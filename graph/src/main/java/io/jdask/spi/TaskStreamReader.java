@@ -20,7 +20,10 @@ public final class TaskStreamReader implements AutoCloseable {
 
   TaskStreamReader() {}
 
-  void attach(TaskStreamLog log, TaskStreamLog.Position at) {
+  /** Starts reading {@code log} from the writer's next task on. */
+  void attach(TaskStreamLog log) {
+    TaskStreamLog.Position at = new TaskStreamLog.Position();
+    log.attach(at);
     joined.add(new Cursor(log, at));
   }
 
@@ -39,18 +42,28 @@ public final class TaskStreamReader implements AutoCloseable {
       Cursor c = cursors.get(k);
       boolean dead = !c.log.owner.isAlive(); // read before draining: nothing can follow it
       n += c.drain(consumer, view);
-      if (dead) {
+      if (dead || c.at.done) {
         cursors.remove(k--);
       }
     }
     return n;
   }
 
+  /**
+   * Stops the recording this reader asked for. What was recorded before can still be polled;
+   * chunks it holds and never reads are left to the collector rather than reused.
+   */
   @Override
   public void close() {
     if (!closed) {
       closed = true;
-      TaskStream.closed(this);
+      TaskStream.closed(this); // no log attaches this reader from now on
+      for (Cursor c; (c = joined.poll()) != null; ) {
+        cursors.add(c);
+      }
+      for (Cursor c : cursors) {
+        c.log.detach(c.at);
+      }
     }
   }
 
@@ -64,6 +77,15 @@ public final class TaskStreamReader implements AutoCloseable {
     }
 
     int drain(Consumer<TaskRecords> consumer, TaskRecords view) {
+      if (at.done) {
+        return 0;
+      }
+      if (at.chunk == null) {
+        at.chunk = at.first; // set by the writer when it began a chunk counting this reader
+        if (at.chunk == null) {
+          return 0;
+        }
+      }
       int n = 0;
       TaskStreamLog.Chunk c = at.chunk;
       int i = at.index;
@@ -94,8 +116,17 @@ public final class TaskStreamReader implements AutoCloseable {
               return n; // it runs: handed again next time
             }
           }
-          TaskStreamLog.Chunk next = i == TaskStreamLog.CHUNK ? c.next : null;
+          TaskStreamLog.Chunk next = c.next;
           if (next == null) {
+            return n; // the writer is still on c
+          }
+          if (i < c.count()) {
+            continue; // it wrote more to c before going on
+          }
+          log.release(c); // read to its end: it may be reused at once, so c is not touched again
+          if (c == at.stop) {
+            at.done = true;
+            c = null;
             return n;
           }
           c = next;
