@@ -5,6 +5,7 @@ import io.jdask.Delayed;
 import io.jdask.Jdask;
 import io.jdask.dashboard.Dashboard;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +18,9 @@ import java.util.Locale;
  * again, and so on, in one JVM. On a machine shared with other work, load drifts over the
  * minutes a JMH run takes, and JMH measures one parameter after the other; alternating blocks
  * puts both sides under the same drift, so their ratio means more than either figure. It also
- * reports the CPU time of the dashboard's own thread, which on two cores is taken from the workers.
+ * reports the CPU time of the dashboard's own thread, which on two cores is taken from the workers,
+ * how often the workers parked, and the ratio of each round's two blocks, whose spread says how
+ * far to trust the overall figure.
  *
  * <p>With {@code leafMicros > 0} the leaves busy-spin that long instead of returning at once, over
  * {@code leaves} leaves: the overhead for tasks of a realistic size rather than trivial ones.
@@ -39,12 +42,15 @@ public final class DashboardOverheadAB {
     long expected = Graphs.treeSum(leaves);
     List<Double> none = new ArrayList<>();
     List<Double> dashboard = new ArrayList<>();
+    long[] noneWaits = new long[1];
+    long[] dashboardWaits = new long[1];
+    List<Double> ratios = new ArrayList<>(); // per round: its dashboard block against its own no-listener block
     long dashboardCpuNanos = 0;
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int round = -2; round < rounds; round++) { // two rounds of warm-up, not recorded
-      block(tree, expected, perBlock, round >= 0 ? none : null);
+      block(tree, expected, perBlock, round >= 0 ? none : null, noneWaits);
       try (Dashboard d = Dashboard.start("127.0.0.1", 0)) {
-        block(tree, expected, perBlock, round >= 0 ? dashboard : null);
+        block(tree, expected, perBlock, round >= 0 ? dashboard : null, dashboardWaits);
         if (round >= 0) {
           for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().equals("jdask-dashboard")) { // started with this dashboard: its CPU is this block's
@@ -52,6 +58,10 @@ public final class DashboardOverheadAB {
             }
           }
         }
+      }
+      if (round >= 0) {
+        int from = none.size() - perBlock;
+        ratios.add(median(dashboard.subList(from, from + perBlock)) / median(none.subList(from, from + perBlock)));
       }
     }
     Jdask.shutdown();
@@ -66,7 +76,13 @@ public final class DashboardOverheadAB {
     System.out.printf(Locale.ROOT, "dashboard:   median %.1f ms per compute, %.3f us/task (%d computes)%n",
         d, d * 1e3 / tasks, dashboard.size());
     System.out.printf(Locale.ROOT, "dashboard thread: %.2f ms CPU per compute%n", dashboardCpuNanos / 1e6 / dashboard.size());
+    System.out.printf(Locale.ROOT, "worker waits (parks, mostly for the run's lock) per compute: no listener %.0f, dashboard %.0f%n",
+        noneWaits[0] / (double) none.size(), dashboardWaits[0] / (double) dashboard.size());
     System.out.printf(Locale.ROOT, "dashboard vs no listener: %+.1f %%%n", 100 * (d / c - 1));
+    List<Double> r = new ArrayList<>(ratios);
+    Collections.sort(r);
+    System.out.printf(Locale.ROOT, "  round by round: median %+.1f %%, from %+.1f %% to %+.1f %% (%d rounds)%n",
+        100 * (median(r) - 1), 100 * (r.get(0) - 1), 100 * (r.get(r.size() - 1) - 1), r.size());
   }
 
   static long spin(int k, int micros) {
@@ -94,16 +110,38 @@ public final class DashboardOverheadAB {
     return level.get(0);
   }
 
-  private static void block(Delayed<Long> tree, long expected, int n, List<Double> out) {
+  private static void block(Delayed<Long> tree, long expected, int n, List<Double> out, long[] waits) {
     for (int i = 0; i < n; i++) {
+      long w0 = workerWaits();
       long t0 = System.nanoTime();
       long sum = tree.compute();
       long t1 = System.nanoTime();
+      long w1 = workerWaits();
       Graphs.check(expected, sum);
       if (out != null) {
         out.add((t1 - t0) / 1e6);
+        waits[0] += w1 - w0;
       }
     }
+  }
+
+  /**
+   * How often the THREADS workers have parked or blocked so far. On trivial tasks their time
+   * goes mostly to handing the run's lock back and forth, and a park costs a wake-up: a change
+   * in this count moves the wall time far more than the few nanoseconds of work it comes with.
+   */
+  private static long workerWaits() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long n = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("jdask-threads")) {
+        ThreadInfo info = mx.getThreadInfo(t.getId());
+        if (info != null) {
+          n += info.getWaitedCount() + info.getBlockedCount();
+        }
+      }
+    }
+    return n;
   }
 
   private static double median(List<Double> xs) {
