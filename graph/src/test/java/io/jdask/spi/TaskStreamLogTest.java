@@ -157,6 +157,12 @@ class TaskStreamLogTest {
     int last = leaves.nodes.get(leaves.nodes.size() - 1);
     assertTrue(last >= 45 * chunk + 99 && last < 47 * chunk, "read up to " + last);
     assertTrue(log.chunksMade() < 90, "chunks the lagging reader did not hold were reused: " + log.chunksMade());
+    assertTrue(log.pooled() > 0);
+    always.reader.close();
+    lags.reader.close();
+    write(log, 90 * chunk, 90 * chunk + 10); // the writer's next chunk counts no reader
+    log.flush();
+    assertEquals(0, log.pooled(), "with no reader left, the pool is left to the collector");
   }
 
   @Test
