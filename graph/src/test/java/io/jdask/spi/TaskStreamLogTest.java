@@ -166,6 +166,39 @@ class TaskStreamLogTest {
   }
 
   @Test
+  void recordsOfManyRunsKeepTheirRunAndKeyAsTheTablesFill() {
+    // Runs change at every record, as when a task's inner computations alternate with the
+    // outer one: a chunk's table of runs fills every few records and a chunk begins early.
+    TaskStreamLog log = new TaskStreamLog(Thread.currentThread());
+    TaskStreamReader reader = new TaskStreamReader();
+    reader.attach(log);
+    TaskStreamLog.StreamRun[] runs = new TaskStreamLog.StreamRun[TaskStreamLog.RUNS * 2 + 3];
+    for (int k = 0; k < runs.length; k++) {
+      runs[k] = new TaskStreamLog.StreamRun(100 + k, "run" + k);
+    }
+    int n = 3 * TaskStreamLog.CHUNK;
+    for (int node = 0; node < n; node++) {
+      log.begin(runs[node % runs.length], node, task(node), 0);
+      log.end(false, 0);
+    }
+    log.flush();
+    int[] seen = {0};
+    reader.poll(s -> {
+      for (int i = 0; i < s.size(); i++) {
+        int node = s.node(i);
+        assertEquals(seen[0]++, node);
+        assertEquals(100 + node % runs.length, s.runId(i), "node " + node);
+        assertEquals("run" + node % runs.length, s.worker(i), "node " + node);
+        assertEquals(task(node).key(), s.key(i), "node " + node);
+        if (i > 0) {
+          assertFalse(s.sameRunAsPrevious(i), "node " + node);
+        }
+      }
+    });
+    assertEquals(n, seen[0]);
+  }
+
+  @Test
   void aRecordOpenAcrossChunksKeepsItsChunkUntilItEnds() {
     TaskStreamLog log = new TaskStreamLog(Thread.currentThread());
     write(log, 0, 10); // no reader yet: the writer alone holds its chunk
