@@ -70,13 +70,7 @@ public final class TaskEvents {
 
   /** Publishes a task event to every listener: for tasks run in other JVMs (see {@link #publishInProcess}). */
   public static void publish(TaskEvent event) {
-    for (TaskListener l : listeners) {
-      try {
-        l.onTask(event);
-      } catch (RuntimeException e) {
-        log.warn("task event listener {} failed on {}", l, event.key(), e);
-      }
-    }
+    deliver(listeners, event);
   }
 
   /**
@@ -84,7 +78,11 @@ public final class TaskEvents {
    * {@link TaskStream} (which records the task for those that do).
    */
   public static void publishInProcess(TaskEvent event) {
-    for (TaskListener l : inProcessListeners) {
+    deliver(inProcessListeners, event);
+  }
+
+  private static void deliver(TaskListener[] to, TaskEvent event) {
+    for (TaskListener l : to) {
       try {
         l.onTask(event);
       } catch (RuntimeException e) {

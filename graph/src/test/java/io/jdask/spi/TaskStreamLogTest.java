@@ -98,15 +98,12 @@ class TaskStreamLogTest {
       }
     }, "log-writer");
     writer.start();
-    while (writer.isAlive() || seen.nodes.size() < n && failure.get() == null) {
+    while (writer.isAlive()) {
       seen.poll(); // on this thread, while the writer writes on its own
       read.set(seen.nodes.size());
-      if (!writer.isAlive() && seen.nodes.size() == read.get()) {
-        seen.poll(); // what the writer wrote last
-        break;
-      }
     }
     writer.join();
+    seen.poll(); // what the writer wrote last
     assertEquals(null, failure.get());
     seen.sawExactly(0, n);
     assertTrue(made.get().chunksMade() <= 12,
