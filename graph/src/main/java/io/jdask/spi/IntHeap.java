@@ -35,6 +35,11 @@ public final class IntHeap {
     heap[i] = v;
   }
 
+  /** The smallest value, or -1 when empty. */
+  public int peek() {
+    return size == 0 ? -1 : heap[0];
+  }
+
   /** Removes everything. */
   public void clear() {
     size = 0;

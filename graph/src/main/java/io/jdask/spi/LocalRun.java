@@ -3,7 +3,10 @@ package io.jdask.spi;
 import io.jdask.TaskFailedException;
 import io.jdask.graph.Plan;
 import io.jdask.graph.Releasable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -23,14 +26,21 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Unlike Dask's local scheduler, there is no scheduler thread that hands each task to a
  * worker and waits for it back: that hand-off costs two thread wake-ups per task (tens of
- * microseconds). Instead up to {@code parallelism} <em>runners</em> each loop: take the lock,
- * record the unit it just ran (store its result, release inputs whose last dependent it was,
- * make ready the dependents whose last input it was), pop the highest-priority ready unit,
- * drop the lock, run the unit. State is still written by one thread at a time, under one lock,
- * in one place ({@link #complete}); a runner that finds nothing ready retires, and a runner
- * that makes more work ready than there are runners starts more (never more than
- * {@code parallelism}), which is the dynamic load balancing: whoever is free takes the next
- * unit.
+ * microseconds). Instead up to {@code parallelism} <em>runners</em> each loop: take the
+ * highest-priority unit of its own {@link ReadyQueue} (claiming a few of the run's roots when the
+ * next one comes first), run it, then complete it: store its result, release the inputs whose
+ * last dependent it was, and put the dependents whose last input it was into its own queue.
+ * Completion takes no lock: the counts it decrements ({@code waiting}, {@code refs}) are
+ * atomic where more than one runner can reach them, and plain where only one can (an input with
+ * one dependent, a unit with one input). A runner whose queue is empty steals the best unit of
+ * another's, and retires if there is none; a runner that holds more ready units than it will run
+ * next starts more runners, never more than {@code parallelism}. That is the dynamic load
+ * balancing: whoever is free takes the next unit.
+ *
+ * <p>Why not one queue under one lock, as jdask first did: on tasks of a few hundred
+ * nanoseconds the lock, the queue and the counts it guarded moved from core to core at every
+ * task, and two runners were slower than one. With a queue per runner, a runner mostly completes
+ * the units it made ready itself, on data in its own cache.
  *
  * <h2>State</h2>
  *
@@ -38,9 +48,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@code waiting[u]}: unfinished dependencies of unit head {@code u}; ready at zero.
  *   <li>{@code refs[n]}: dependents of node {@code n} that have not finished; when it reaches
  *       zero and {@code n} is not an output, {@code results[n]} is dropped (RELEASED).
- *   <li>{@code ready}: heads with nothing left to wait for, lowest node number (highest
- *       priority) first.
+ *   <li>{@code queues[slot]}: the ready units of each runner slot; {@code roots}: the units that
+ *       wait for nothing, in priority order, not claimed yet.
+ *   <li>{@code runners}, slots, failure and the caller's wake-up: under {@code lock}, taken when
+ *       a runner starts, retires or fails, not per task.
  * </ul>
+ *
+ * <p>{@code compute()} returns once every runner has retired, so no thread is still at work on a
+ * finished computation, and every task stream log it wrote to has been flushed.
  *
  * <h2>Failure and cancellation</h2>
  *
@@ -54,6 +69,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LocalRun {
   private static final ThreadLocal<LocalRun> CURRENT = new ThreadLocal<>();
   private static final ThreadLocal<Boolean> REMOTE_TASK = new ThreadLocal<>();
+  private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(int[].class);
 
   private final Plan plan;
   private final Executor executor; // null: the calling thread runs everything
@@ -68,17 +84,25 @@ public final class LocalRun {
   /** Non-null while the TaskStream has a reader: every task is recorded in its thread's log. */
   private final TaskStreamLog.StreamRun recorded;
 
+  private final Object[] results;
+  private final int[] waiting; // through COUNTS where a unit has more than one input
+  private final int[] refs; // through COUNTS where a node has more than one dependent
+  private final ReadyQueue.Roots roots;
+  private final ReadyQueue[] queues; // per runner slot
+  /** Set once, under the lock: runners read it before every unit. */
+  private volatile boolean stopped;
+  /**
+   * Runners started and not retired. Written under the lock; read without it by a runner that
+   * holds more ready units than it will run, to decide whether to start more.
+   */
+  private volatile int runners;
+
+  // Under the lock, from here on.
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition ended = lock.newCondition();
-  private final Object[] results;
-  private final int[] waiting;
-  private final int[] refs;
-  private final IntHeap ready;
-  private final Thread[] busy; // per runner slot: the thread running a unit, or null
+  private final Thread[] busy; // per runner slot: the thread of a started runner, or null
   private final boolean[] slotTaken;
-  private int runners;
-  private int unitsLeft;
-  private boolean stopped;
+  private int unitsDone; // added up by runners as they retire
   private boolean cancelled;
   // What stopped the run, recorded by the thread that saw it; the exception is made on the
   // caller's thread, so its stack trace leads to the compute() call and its cause to the task.
@@ -100,19 +124,27 @@ public final class LocalRun {
     results = new Object[n];
     waiting = new int[n];
     refs = new int[n];
-    ready = new IntHeap(Math.min(n, 1 << 16));
-    busy = new Thread[this.parallelism];
-    slotTaken = new boolean[this.parallelism];
+    int rootCount = 0;
+    int[] rootList = new int[Math.min(n, 1024)];
     for (int i = 0; i < n; i++) {
       refs[i] = plan.dependentCount(i);
       if (plan.isHead(i)) {
         waiting[i] = plan.depCount(i);
         if (waiting[i] == 0) {
-          ready.add(i);
+          if (rootCount == rootList.length) {
+            rootList = Arrays.copyOf(rootList, Math.min(n, rootCount * 2));
+          }
+          rootList[rootCount++] = i; // in node order: priority order
         }
       }
     }
-    unitsLeft = plan.units();
+    roots = new ReadyQueue.Roots(Arrays.copyOf(rootList, rootCount), this.parallelism);
+    queues = new ReadyQueue[this.parallelism];
+    for (int s = 0; s < queues.length; s++) {
+      queues[s] = new ReadyQueue();
+    }
+    busy = new Thread[this.parallelism];
+    slotTaken = new boolean[this.parallelism];
   }
 
   /**
@@ -159,7 +191,7 @@ public final class LocalRun {
               plan));
     }
     try {
-      if (unitsLeft > 0) {
+      if (plan.units() > 0) {
         if (executor == null) {
           runOnCaller();
         } else {
@@ -187,8 +219,14 @@ public final class LocalRun {
   }
 
   private void runOnCaller() {
-    slotTaken[0] = true;
-    runners = 1;
+    lock.lock();
+    try {
+      slotTaken[0] = true;
+      busy[0] = Thread.currentThread();
+      runners = 1;
+    } finally {
+      lock.unlock();
+    }
     runnerLoop(0);
     finishOrThrow();
   }
@@ -197,14 +235,14 @@ public final class LocalRun {
     int[] slots;
     lock.lock();
     try {
-      slots = claimSlots();
+      slots = claimSlots(roots.count());
     } finally {
       lock.unlock();
     }
     startRunners(slots);
     lock.lock();
     try {
-      while (unitsLeft > 0 && !stopped) {
+      while (runners > 0 && !stopped) {
         ended.await();
       }
     } catch (InterruptedException e) {
@@ -230,6 +268,10 @@ public final class LocalRun {
         Thread.currentThread().interrupt();
         throw new CancellationException("computation cancelled: the calling thread was interrupted");
       }
+      if (unitsDone != plan.units()) { // every runner retired with units left: a scheduling bug
+        throw new IllegalStateException(
+            "jdask: " + backend + " ran " + unitsDone + " of " + plan.units() + " units and stopped");
+      }
     } finally {
       lock.unlock();
     }
@@ -254,9 +296,9 @@ public final class LocalRun {
     }
   }
 
-  /** Claims runner slots for ready work beyond what the running runners will take. Locked. */
-  private int[] claimSlots() {
-    int want = Math.min(ready.size(), parallelism - runners);
+  /** Claims up to {@code want} runner slots beyond the runners already running. Locked. */
+  private int[] claimSlots(int want) {
+    want = Math.min(want, parallelism - runners);
     if (want <= 0 || stopped) {
       return null;
     }
@@ -282,13 +324,13 @@ public final class LocalRun {
       } catch (RejectedExecutionException e) {
         lock.lock();
         try {
-          retire(slot);
           if (!stopped) {
             stopped = true;
             failedCause = new RejectedExecutionException(
                 backend + " rejected jdask's work; is the executor shut down?", e);
             ended.signalAll();
           }
+          retire(slot, 0);
         } finally {
           lock.unlock();
         }
@@ -296,9 +338,11 @@ public final class LocalRun {
     }
   }
 
-  private void retire(int slot) {
+  /** Frees a runner's slot and counts what it ran; the last one out wakes the caller. Locked. */
+  private void retire(int slot, int done) {
     slotTaken[slot] = false;
     busy[slot] = null;
+    unitsDone += done;
     runners--;
     if (runners == 0) {
       if (stopped) {
@@ -322,56 +366,95 @@ public final class LocalRun {
   }
 
   private void runnerLoop(int slot) {
-    Thread me = Thread.currentThread();
     LocalRun outer = CURRENT.get();
     CURRENT.set(this);
     TaskStreamLog log = recorded == null ? null : TaskStream.currentLog();
+    ReadyQueue mine = queues[slot];
+    int done = 0;
+    boolean retired = false;
     try {
-      int unit = -1;
-      int tail = -1;
-      List<Object> released = new ArrayList<>(0); // freed after the lock is dropped
-      while (true) {
-        int[] slots;
+      if (executor != null) {
         lock.lock();
         try {
-          if (unit >= 0) {
-            busy[slot] = null;
-            if (executor != null) {
-              Thread.interrupted(); // a cancel's interrupt must not leak into the pool thread
-            }
-            if (tail >= 0) {
-              complete(unit, tail, released);
-            }
-          }
-          if (executor == null && Thread.interrupted()) {
-            stopped = true;
-            cancelled = true;
-          }
-          unit = stopped ? -1 : ready.poll();
-          if (unit < 0) {
-            if (log != null) {
-              log.flush(); // before the caller can wake: its last tasks are not left "running"
-            }
-            retire(slot);
-            slots = null;
-          } else {
-            busy[slot] = me;
-            slots = executor == null ? null : claimSlots();
-          }
+          busy[slot] = Thread.currentThread(); // from here on, a cancel interrupts this thread
         } finally {
           lock.unlock();
         }
-        if (!released.isEmpty()) {
-          released.forEach(Releasable::releaseIfOwned);
-          released.clear();
+      }
+      int[] readied = new int[4];
+      int readyCount = 0;
+      while (true) {
+        if (executor == null && Thread.interrupted()) {
+          cancelFromCaller();
+        }
+        if (stopped) {
+          break;
+        }
+        int unit = mine.pushAndPoll(readied, readyCount, roots);
+        readyCount = 0;
+        if (unit < 0) {
+          unit = steal(slot);
         }
         if (unit < 0) {
-          return;
+          if (log != null) {
+            log.flush(); // before the caller can wake: its last tasks are not left "running"
+          }
+          if (retireIfIdle(slot, done)) {
+            retired = true;
+            return;
+          }
+          continue; // work appeared while this runner was retiring
         }
-        startRunners(slots);
-        tail = runUnit(unit, log);
+        if (runners < parallelism && mine.sizeHint() > 0) {
+          startMore(mine);
+        }
+        int tail = runUnit(unit, log);
+        if (tail < 0 || stopped) {
+          break;
+        }
+        int out = plan.dependentCount(tail);
+        if (out > readied.length) {
+          readied = new int[Math.max(out, readied.length * 2)];
+        }
+        readyCount = complete(unit, tail, readied);
+        done++;
       }
+      if (log != null) {
+        log.flush();
+      }
+      lock.lock();
+      try {
+        retire(slot, done);
+        retired = true;
+      } finally {
+        lock.unlock();
+      }
+    } catch (RuntimeException | Error e) {
+      // Not a task's failure (runUnit catches those) but jdask's own, or a result's release
+      // that threw: the run stops with it rather than wait for a runner that is gone.
+      lock.lock();
+      try {
+        if (!stopped) {
+          stopped = true;
+          failedCause = e;
+          ended.signalAll();
+        }
+      } finally {
+        lock.unlock();
+      }
+      throw e;
     } finally {
+      if (!retired) {
+        lock.lock();
+        try {
+          retire(slot, done);
+        } finally {
+          lock.unlock();
+        }
+      }
+      if (executor != null) {
+        Thread.interrupted(); // a cancel's interrupt must not leak into the pool thread
+      }
       if (log != null) {
         log.flush(); // if something threw past the loop
       }
@@ -383,8 +466,75 @@ public final class LocalRun {
     }
   }
 
-  /** Runs every node of the unit; returns its tail, or -1 if a node failed. Unlocked. */
+  /** SYNC: the caller's thread was interrupted between tasks, which cancels the run. */
+  private void cancelFromCaller() {
+    lock.lock();
+    try {
+      if (!stopped) {
+        stopped = true;
+        cancelled = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The best unit of another runner's queue, or -1 if every other queue is empty. */
+  private int steal(int slot) {
+    for (int k = 1; k < queues.length; k++) {
+      int unit = queues[(slot + k) % queues.length].steal();
+      if (unit >= 0) {
+        return unit;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * A runner that found no work retires, unless work appeared meanwhile. It counts itself out
+   * before looking again, and a runner that queues work reads the count after queueing it: so
+   * either this one sees the work, or that one sees a free slot and starts a runner for it.
+   */
+  private boolean retireIfIdle(int slot, int done) {
+    lock.lock();
+    try {
+      runners--;
+      if (!stopped && (!roots.exhausted() || anyQueued())) {
+        runners++;
+        return false;
+      }
+      runners++;
+      retire(slot, done);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean anyQueued() {
+    for (ReadyQueue q : queues) {
+      if (q.size() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Starts runners for the units this runner holds beyond the one it runs now. */
+  private void startMore(ReadyQueue mine) {
+    int[] slots;
+    lock.lock();
+    try {
+      slots = claimSlots(mine.sizeHint());
+    } finally {
+      lock.unlock();
+    }
+    startRunners(slots);
+  }
+
+  /** Runs every node of the unit; returns its tail, or -1 if a node failed. */
   private int runUnit(int head, TaskStreamLog log) {
+
     int node = head;
     int prev = -1;
     while (true) {
@@ -436,21 +586,18 @@ public final class LocalRun {
   }
 
   /**
-   * Records a finished unit. Locked. Results it drops that hold off-heap memory go to
-   * {@code released}, freed by the caller once the lock is dropped: freeing a large buffer
-   * (an munmap) should not hold up the other runners. After the last unit they are freed here,
-   * before the waiting caller is woken.
+   * Records a finished unit without a lock: releases the inputs whose last dependent it was, and
+   * writes into {@code readied} the dependents whose last input it was; returns how many.
    */
-  private void complete(int head, int tail, List<Object> released) {
-    unitsLeft--;
+  private int complete(int head, int tail, int[] readied) {
     long now = 0L;
     for (int k = 0, c = plan.depCount(head); k < c; k++) {
       int d = plan.dep(head, k);
-      if (--refs[d] == 0 && !plan.isOutput(d)) {
-        if (results[d] instanceof Releasable) {
-          released.add(results[d]);
-        }
+      int left = plan.dependentCount(d) == 1 ? 0 : (int) COUNTS.getAndAdd(refs, d, -1) - 1;
+      if (left == 0 && !plan.isOutput(d)) {
+        Object r = results[d];
         results[d] = null;
+        Releasable.releaseIfOwned(r);
         if (taskEvents) {
           if (now == 0L) {
             now = EventClock.epochNanos();
@@ -459,18 +606,15 @@ public final class LocalRun {
         }
       }
     }
+    int count = 0;
     for (int k = 0, c = plan.dependentCount(tail); k < c; k++) {
       int u = plan.dependent(tail, k);
-      if (--waiting[u] == 0) {
-        ready.add(u);
+      int left = plan.depCount(u) == 1 ? 0 : (int) COUNTS.getAndAdd(waiting, u, -1) - 1;
+      if (left == 0) {
+        readied[count++] = u;
       }
     }
-    if (unitsLeft == 0) {
-      // The caller wakes on this signal: a finished compute() holds nothing but its outputs.
-      released.forEach(Releasable::releaseIfOwned);
-      released.clear();
-      ended.signalAll();
-    }
+    return count;
   }
 
   private void fail(int node, Throwable e, long start) {

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * THREADS: the shared-memory scheduler. Tasks run on {@code n} threads of this JVM, results stay
  * in the heap and pass between tasks by reference; the execution core ({@link LocalRun})
- * balances load dynamically, each free thread taking the highest-priority ready task.
+ * balances load dynamically: each thread runs the best of the tasks it made ready, and a thread
+ * with none takes one from another.
  *
  * <p>The pool is made on first use and reused by every computation. Its threads are daemons
  * named {@code jdask-threads-N} that end after {@link #IDLE_SECONDS} idle, so a program that
