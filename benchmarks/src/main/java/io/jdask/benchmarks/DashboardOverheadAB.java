@@ -25,8 +25,12 @@ import java.util.Locale;
  * <p>With {@code leafMicros > 0} the leaves busy-spin that long instead of returning at once, over
  * {@code leaves} leaves: the overhead for tasks of a realistic size rather than trivial ones.
  *
+ * <p>With {@code warmIn > 0} each block first runs that many computations unmeasured. A dashboard
+ * just started has its task stream's buffers young, and the collector copies them until they are
+ * promoted; one left open for a while has not. Both sides get the same warm-in.
+ *
  * <pre>
- * java -Xmx2g -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) io.jdask.benchmarks.DashboardOverheadAB [rounds [leafMicros leaves]]
+ * java -Xmx2g -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) io.jdask.benchmarks.DashboardOverheadAB [rounds [leafMicros leaves [warmIn]]]
  * </pre>
  */
 public final class DashboardOverheadAB {
@@ -36,6 +40,7 @@ public final class DashboardOverheadAB {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
     int leafMicros = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     int leaves = args.length > 2 ? Integer.parseInt(args[2]) : TreeSumBenchmark.LEAVES;
+    int warmIn = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     int perBlock = 5;
     Graphs.useScheduler("threads2");
     Delayed<Long> tree = leafMicros > 0 ? spinTree(leaves, leafMicros) : Graphs.delayedTree(leaves);
@@ -48,9 +53,9 @@ public final class DashboardOverheadAB {
     long dashboardCpuNanos = 0;
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int round = -2; round < rounds; round++) { // two rounds of warm-up, not recorded
-      block(tree, expected, perBlock, round >= 0 ? none : null, noneWaits);
+      block(tree, expected, warmIn, perBlock, round >= 0 ? none : null, noneWaits);
       try (Dashboard d = Dashboard.start("127.0.0.1", 0)) {
-        block(tree, expected, perBlock, round >= 0 ? dashboard : null, dashboardWaits);
+        block(tree, expected, warmIn, perBlock, round >= 0 ? dashboard : null, dashboardWaits);
         if (round >= 0) {
           for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().equals("jdask-dashboard")) { // started with this dashboard: its CPU is this block's
@@ -69,14 +74,14 @@ public final class DashboardOverheadAB {
     double c = median(none);
     double d = median(dashboard);
     int tasks = 2 * leaves - 1;
-    System.out.printf(Locale.ROOT, "tree of %,d tasks, leaves %s, THREADS(2)%n", tasks,
-        leafMicros > 0 ? "spinning " + leafMicros + " us" : "trivial");
+    System.out.printf(Locale.ROOT, "tree of %,d tasks, leaves %s, THREADS(2), %d unmeasured computes first in each block%n", tasks,
+        leafMicros > 0 ? "spinning " + leafMicros + " us" : "trivial", warmIn);
     System.out.printf(Locale.ROOT, "no listener: median %.1f ms per compute, %.3f us/task (%d computes)%n",
         c, c * 1e3 / tasks, none.size());
     System.out.printf(Locale.ROOT, "dashboard:   median %.1f ms per compute, %.3f us/task (%d computes)%n",
         d, d * 1e3 / tasks, dashboard.size());
-    System.out.printf(Locale.ROOT, "dashboard thread: %.2f ms CPU per compute%n", dashboardCpuNanos / 1e6 / dashboard.size());
-    System.out.printf(Locale.ROOT, "worker waits (parks, mostly for the run's lock) per compute: no listener %.0f, dashboard %.0f%n",
+    System.out.printf(Locale.ROOT, "dashboard thread: %.2f ms CPU per compute%n", dashboardCpuNanos / 1e6 / (dashboard.size() + rounds * warmIn));
+    System.out.printf(Locale.ROOT, "worker waits (parks) per compute: no listener %.0f, dashboard %.0f%n",
         noneWaits[0] / (double) none.size(), dashboardWaits[0] / (double) dashboard.size());
     System.out.printf(Locale.ROOT, "dashboard vs no listener: %+.1f %%%n", 100 * (d / c - 1));
     List<Double> r = new ArrayList<>(ratios);
@@ -110,7 +115,10 @@ public final class DashboardOverheadAB {
     return level.get(0);
   }
 
-  private static void block(Delayed<Long> tree, long expected, int n, List<Double> out, long[] waits) {
+  private static void block(Delayed<Long> tree, long expected, int warmIn, int n, List<Double> out, long[] waits) {
+    for (int i = 0; i < warmIn; i++) {
+      Graphs.check(expected, tree.compute());
+    }
     for (int i = 0; i < n; i++) {
       long w0 = workerWaits();
       long t0 = System.nanoTime();
@@ -126,9 +134,9 @@ public final class DashboardOverheadAB {
   }
 
   /**
-   * How often the THREADS workers have parked or blocked so far. On trivial tasks their time
-   * goes mostly to handing the run's lock back and forth, and a park costs a wake-up: a change
-   * in this count moves the wall time far more than the few nanoseconds of work it comes with.
+   * How often the THREADS workers have parked or blocked so far. A park costs a wake-up: when
+   * the runners shared one lock, a change in this count moved the wall time far more than the
+   * few nanoseconds of work it came with. With a queue per runner it is about 2 a computation.
    */
   private static long workerWaits() {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
