@@ -125,8 +125,37 @@ final class TaskStreamLog {
   /**
    * Writer: records that {@code task}, node {@code node} of {@code run}, starts now. {@code now}
    * is a clock reading the caller took anyway, or 0 to let the log read the clock when it needs to.
+   *
+   * <p>The common case is this method alone: a task inside an open span of short ones, with room
+   * in the chunk and its run and name in the last slots. It is small so that the compiler inlines
+   * it into the runner's loop; a call it does not inline costs the loop more than the record.
    */
   void begin(StreamRun run, int node, Task task, long now) {
+    int pending = pendingIndex;
+    int i = tailCount;
+    if (pending >= 0 && depth == 0 && i < CHUNK && run == lastRun && now == 0 && !joinPending) {
+      String name = task.keyId() != 0 ? task.group() : task.key();
+      int ns = name == name0 ? slot0 : name == name1 ? slot1 : -1;
+      if (ns >= 0) {
+        Chunk c = tail;
+        END.setRelease(c.end, pending, UNTIMED); // the previous task ended inside this span
+        pendingIndex = -1;
+        c.node[i] = node;
+        c.tag[i] = runSlot << 24 | ns;
+        c.keyId[i] = task.keyId();
+        c.start[i] = 0;
+        tailCount = i + 1;
+        COUNT.setRelease(c.count, COUNT_AT, i + 1);
+        topIndex = i;
+        depth = 1;
+        return;
+      }
+    }
+    beginAny(run, node, task, now);
+  }
+
+  /** Writer: {@link #begin} in every case. */
+  private void beginAny(StreamRun run, int node, Task task, long now) {
     long start = 0;
     if (depth > 0) {
       // An inner computation: its tasks are timed one by one, and the outer task's span closes
@@ -299,6 +328,20 @@ final class TaskStreamLog {
    * {@link #begin}.
    */
   void end(boolean failed, long now) {
+    if (depth == 1 && !failed && now == 0 && topChunk == null) {
+      int tasks = spanTasks + 1;
+      if (tasks < stride && tasks % CHECK_EVERY != 0) { // the common case, small enough to inline
+        spanTasks = tasks;
+        depth = 0;
+        pendingIndex = topIndex;
+        return;
+      }
+    }
+    endAny(failed, now);
+  }
+
+  /** Writer: {@link #end} in every case. */
+  private void endAny(boolean failed, long now) {
     depth--;
     if (depth > 0) {
       Chunk c = nestedChunk[depth - 1];
