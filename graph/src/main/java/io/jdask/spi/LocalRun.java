@@ -534,7 +534,6 @@ public final class LocalRun {
 
   /** Runs every node of the unit; returns its tail, or -1 if a node failed. */
   private int runUnit(int head, TaskStreamLog log) {
-
     int node = head;
     int prev = -1;
     while (true) {
