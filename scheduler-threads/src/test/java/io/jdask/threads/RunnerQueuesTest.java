@@ -34,6 +34,7 @@ class RunnerQueuesTest {
   }
 
   @Test
+  @Timeout(60)
   void workThatOneTaskMakesReadyReachesEveryThread() {
     // One root: every one of the 32 tasks after it is made ready in the queue of the runner that
     // ran it, and only starting runners that steal from that queue spreads them.
