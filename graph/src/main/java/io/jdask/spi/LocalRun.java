@@ -232,14 +232,7 @@ public final class LocalRun {
   }
 
   private void runOnExecutor() {
-    int[] slots;
-    lock.lock();
-    try {
-      slots = claimSlots(roots.count());
-    } finally {
-      lock.unlock();
-    }
-    startRunners(slots);
+    startRunners(roots.count());
     lock.lock();
     try {
       while (runners > 0 && !stopped) {
@@ -314,6 +307,18 @@ public final class LocalRun {
     return slots;
   }
 
+  /** Starts up to {@code want} runners beyond those running, as slots allow. */
+  private void startRunners(int want) {
+    int[] slots;
+    lock.lock();
+    try {
+      slots = claimSlots(want);
+    } finally {
+      lock.unlock();
+    }
+    startRunners(slots);
+  }
+
   private void startRunners(int[] slots) {
     if (slots == null) {
       return;
@@ -338,12 +343,20 @@ public final class LocalRun {
     }
   }
 
-  /** Frees a runner's slot and counts what it ran; the last one out wakes the caller. Locked. */
+  /** A runner stops: it is counted out, then {@link #leave}s. Locked. */
   private void retire(int slot, int done) {
+    runners--;
+    leave(slot, done);
+  }
+
+  /**
+   * Frees the slot of a runner already counted out and counts what it ran; the last one out
+   * wakes the caller. Locked.
+   */
+  private void leave(int slot, int done) {
     slotTaken[slot] = false;
     busy[slot] = null;
     unitsDone += done;
-    runners--;
     if (runners == 0) {
       if (stopped) {
         releaseAll();
@@ -406,7 +419,7 @@ public final class LocalRun {
           continue; // work appeared while this runner was retiring
         }
         if (runners < parallelism && mine.sizeHint() > 0) {
-          startMore(mine);
+          startRunners(mine.sizeHint()); // for the units it holds beyond the one it runs now
         }
         int tail = runUnit(unit, log);
         if (tail < 0 || stopped) {
@@ -503,8 +516,7 @@ public final class LocalRun {
         runners++;
         return false;
       }
-      runners++;
-      retire(slot, done);
+      leave(slot, done);
       return true;
     } finally {
       lock.unlock();
@@ -518,18 +530,6 @@ public final class LocalRun {
       }
     }
     return false;
-  }
-
-  /** Starts runners for the units this runner holds beyond the one it runs now. */
-  private void startMore(ReadyQueue mine) {
-    int[] slots;
-    lock.lock();
-    try {
-      slots = claimSlots(mine.sizeHint());
-    } finally {
-      lock.unlock();
-    }
-    startRunners(slots);
   }
 
   /** Runs every node of the unit; returns its tail, or -1 if a node failed. */
