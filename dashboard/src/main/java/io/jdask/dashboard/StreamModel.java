@@ -37,6 +37,8 @@ final class StreamModel {
   private int[] spanTasks = new int[16];
   private long[] spanKeyId = new long[16];
   private String[] spanKey = new String[16];
+  /** Tasks counted by group index in the segment being read ({@link TaskRecords#inner}); all 0 between segments. */
+  private final int[] innerCounts = new int[TaskRecords.GROUP_INDICES];
   // The row of the last record: a thread's records come in runs, so most lookups end here.
   private Thread lastThread;
   private String lastWorker;
@@ -114,6 +116,16 @@ final class StreamModel {
   void records(TaskRecords b) {
     Thread thread = b.thread();
     int n = b.size();
+    if (n > 0 && b.summarized()) {
+      long runId = b.runId(0);
+      int row = rowOf(b.worker(0), thread);
+      boolean followed = graph != null && graph.follows(runId);
+      // The first task may have been handed as running: it is then read on its own.
+      if (!followed && (running[row] == null || running[row].run != runId)) {
+        summary(b, runId, row, runStats(runId));
+        return;
+      }
+    }
     int i = 0;
     while (i < n) { // one segment per run (a thread may run tasks of several in one slice)
       long runId = b.runId(i);
@@ -138,7 +150,19 @@ final class StreamModel {
     int done0 = 0;
     int group1 = -1;
     int done1 = 0;
+    int[] counts = innerCounts;
+    int top = -1; // the highest group index counted in counts
+    boolean countInner = !followed; // a followed run's graph wants every task's state
     for (int i = from; i < to; i++) {
+      if (countInner && i > 0 && b.inner(i)) {
+        // Most tasks of a span: counted by group index, without a branch on the group (groups
+        // interleave in most graphs, and a mispredicted branch costs more than this whole step).
+        int g = b.groupIndex(i);
+        counts[g]++;
+        top = Math.max(top, g);
+        tasks++;
+        continue;
+      }
       boolean opens = b.opensSpan(i);
       if (opens) {
         start = b.startNanos(i);
@@ -192,9 +216,69 @@ final class StreamModel {
     }
     run.tasksDone(group0, table, done0);
     run.tasksDone(group1, table, done1);
+    for (int g = 0; g <= top; g++) {
+      if (counts[g] != 0) {
+        run.tasksDone(groupOf(b.groupAt(g)), table, counts[g]);
+        counts[g] = 0;
+      }
+    }
     spanStart[row] = start;
     spanTasks[row] = tasks;
     return to;
+  }
+
+  /**
+   * A {@link TaskRecords#summarized} slice of one run on one row, as {@link #segment} reads it,
+   * but reading only the tasks that open or close a span, failed, or have keys given whole; the
+   * others are counted from the slice's counts per group.
+   */
+  private void summary(TaskRecords b, long runId, int row, RunStats run) {
+    int n = b.size();
+    int[] counts = innerCounts;
+    int groups = b.groupIndices();
+    for (int g = 0; g < groups; g++) {
+      counts[g] = b.tasksOfGroup(g);
+    }
+    long start = spanStart[row];
+    int tasks = spanTasks[row];
+    int next = 0; // the first task not read yet
+    for (int i = b.nextEdge(0); i < n; i = b.nextEdge(i + 1)) {
+      tasks += i - next; // inner tasks of the open span
+      next = i + 1;
+      boolean opens = b.opensSpan(i);
+      if (opens) {
+        start = b.startNanos(i);
+        tasks = 0;
+      }
+      boolean failed = b.failed(i);
+      long keyId = b.keyId(i);
+      if (keyId == 0) { // not in the counts
+        run.taskDone(table.groupOf(b.group(i)), table, failed, false);
+      } else if (failed) { // in the counts as done
+        counts[b.groupIndex(i)]--;
+        run.taskDone(groupOf(b.group(i)), table, true, false);
+      }
+      if (opens) {
+        spanGroup[row] = groupOf(b, i);
+        spanKeyId[row] = keyId;
+        spanKey[row] = keyId == 0 ? b.key(i) : null;
+      }
+      tasks++;
+      if (b.closesSpan(i)) {
+        long end = b.endNanos(i);
+        run.bar(row, start, end, tasks);
+        table.add(runId, row, spanGroup[row], start, end, failed, tasks, spanKeyId[row], spanKey[row]);
+      }
+    }
+    tasks += n - next;
+    for (int g = 0; g < groups; g++) {
+      if (counts[g] != 0) {
+        run.tasksDone(groupOf(b.groupAt(g)), table, counts[g]);
+        counts[g] = 0;
+      }
+    }
+    spanStart[row] = start;
+    spanTasks[row] = tasks;
   }
 
   /**
@@ -203,22 +287,23 @@ final class StreamModel {
    * (groups alternate in most graphs); else through the table.
    */
   private int groupOf(TaskRecords b, int i) {
-    if (b.keyId(i) != 0) {
-      String name = b.group(i);
-      if (name == recentName0) {
-        return recentGroup0;
-      }
-      if (name == recentName1) {
-        return recentGroup1;
-      }
-      int g = table.groupOf(name);
-      recentName1 = recentName0;
-      recentGroup1 = recentGroup0;
-      recentName0 = name;
-      recentGroup0 = g;
-      return g;
+    return b.keyId(i) != 0 ? groupOf(b.group(i)) : table.groupOf(b.group(i));
+  }
+
+  /** The group id of a generated key's group name, as {@link #groupOf(TaskRecords, int)}. */
+  private int groupOf(String name) {
+    if (name == recentName0) {
+      return recentGroup0;
     }
-    return table.groupOf(b.group(i));
+    if (name == recentName1) {
+      return recentGroup1;
+    }
+    int g = table.groupOf(name);
+    recentName1 = recentName0;
+    recentGroup1 = recentGroup0;
+    recentName0 = name;
+    recentGroup0 = g;
+    return g;
   }
 
   private int rowOf(String worker, Thread thread) {

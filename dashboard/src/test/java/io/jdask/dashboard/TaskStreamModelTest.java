@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jdask.Config;
+import io.jdask.Delayed;
 import io.jdask.Jdask;
 import io.jdask.Scheduler;
+import io.jdask.graph.Task;
+import io.jdask.graph.TaskGraph;
 import io.jdask.spi.EventClock;
 import java.util.HashSet;
 import java.util.List;
@@ -83,5 +86,50 @@ class TaskStreamModelTest {
     }
     assertTrue(bars.total() < leaves / 2 && largest > 8,
         bars.total() + " bars for " + (2 * leaves - 1) + " tasks, the largest of " + largest);
+  }
+
+  /**
+   * Keys given whole (a {@code TaskGraph}'s) are counted task by task, beside the counts the
+   * task stream keeps per group for generated keys: a wide graph of both, every task counted once.
+   */
+  @Test
+  void keysGivenWholeAndGeneratedKeysAreEachCountedOnce() {
+    int n = 6_000;
+    TaskGraph.Builder g = TaskGraph.builder(2 * n + 1);
+    Object[] refs = new Object[2 * n];
+    for (int i = 0; i < n; i++) {
+      g.add("given-" + i, args -> 1L);
+      refs[2 * i] = TaskGraph.ref("given-" + i);
+      Task generated = Delayed.of((Long x) -> x).name("generated").call((long) i).task();
+      g.add(generated);
+      refs[2 * i + 1] = TaskGraph.ref(generated.key());
+    }
+    Pump pump = new Pump("jdask-test-pump", 100, tick -> {});
+    try (Config.Scope threads = Config.with(Scheduler.THREADS, 2)) {
+      Object total = Delayed.fromTask(g.add("total", args -> {
+        long sum = 0;
+        for (Object a : args) {
+          sum += (Long) a;
+        }
+        return sum;
+      }, refs).build().task("total")).compute();
+      assertEquals(n + (long) n * (n - 1) / 2, total);
+    } finally {
+      pump.close();
+    }
+    StreamModel m = pump.model();
+    Views.Status status = m.status(EventClock.epochNanos(), new JvmSampler());
+    Views.Run run = status.runs().get(status.runs().size() - 1);
+    long done = 0;
+    for (Views.GroupProgress p : run.groups()) {
+      assertEquals(p.total(), p.done(), p.group());
+      done += p.done();
+    }
+    assertEquals(2L * n + 1, done, "every task done once: " + run.groups());
+    long inBars = 0;
+    for (int t : m.tasks(0, Integer.MAX_VALUE).tasks()) {
+      inBars += t;
+    }
+    assertEquals(2L * n + 1, inBars, "every task in exactly one bar");
   }
 }

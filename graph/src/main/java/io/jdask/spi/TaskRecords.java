@@ -19,6 +19,14 @@ import io.jdask.graph.Keys;
  * it on the same thread belong to that span, up to the one that {@link #closesSpan}, which
  * carries the span's end. A record that both opens and closes a span was timed on its own. A
  * reader never hands on a record whose span opened before the reader did.
+ *
+ * <h2>Summaries</h2>
+ *
+ * Most slices of a busy thread are whole chunks its log has left behind, every task in them
+ * ended and of one computation. Such a slice is {@link #summarized}: it counts its tasks per
+ * group ({@link #tasksOfGroup}) and marks the few a reader must read on its own ({@link
+ * #nextEdge}), so that a reader that wants counts and spans reads a few records per span
+ * instead of every one.
  */
 public final class TaskRecords {
   private TaskStreamLog.Chunk chunk;
@@ -30,6 +38,9 @@ public final class TaskRecords {
    * is still handed as running, and handed again, ended, next time: read twice, it would count twice.
    */
   private boolean lastRuns;
+  /** Records that had ended when the reader looked: all but the last if it was running. */
+  private int ended;
+  private boolean summarized;
 
   TaskRecords() {}
 
@@ -39,6 +50,14 @@ public final class TaskRecords {
     size = to - from;
     thread = t;
     lastRuns = lastRunning;
+    ended = lastRunning ? size - 1 : size;
+    summarized = false;
+  }
+
+  /** The whole of a chunk the writer left with its summary complete ({@link #summarized}). */
+  void pointWhole(TaskStreamLog.Chunk c, int count, Thread t) {
+    point(c, 0, count, t, false);
+    summarized = true;
   }
 
   /**
@@ -104,6 +123,78 @@ public final class TaskRecords {
     String name = name(i);
     long id = chunk.keyId[offset + i];
     return id != 0 ? Keys.format(name, id) : name;
+  }
+
+  /**
+   * True if task {@code i} is one of the many a reader only needs to count: it has a generated
+   * key, ended without failing inside its span, and neither opens nor closes it. Its group is then
+   * {@link #groupAt}({@link #groupIndex}(i)). One test where {@link #opensSpan}, {@link #running},
+   * {@link #failed}, {@link #closesSpan} and {@link #keyId} would be five.
+   */
+  public boolean inner(int i) {
+    int at = offset + i;
+    return i < ended && chunk.end[at] == TaskStreamLog.UNTIMED && chunk.start[at] == 0 && chunk.keyId[at] != 0;
+  }
+
+  /**
+   * For a task with a generated key, the index of its group among this slice's groups: tasks of
+   * the slice with the same index have the same group. Below {@link #GROUP_INDICES}.
+   */
+  public int groupIndex(int i) {
+    return chunk.tag[offset + i] & 0xFFFFFF;
+  }
+
+  /** The group of index {@code g} ({@link #groupIndex}), in this slice. */
+  public String groupAt(int g) {
+    return chunk.name[g];
+  }
+
+  /** Group indices are below this. */
+  public static final int GROUP_INDICES = TaskStreamLog.NAMES;
+
+  /**
+   * True if this slice comes with a summary: every task in it has ended, all belong to one
+   * computation, and a reader that counts tasks per group and reads spans may take the counts
+   * from {@link #tasksOfGroup} and read only the tasks {@link #nextEdge} finds. The others are
+   * tasks with a generated key inside a span, neither opening nor closing it, and not failed:
+   * {@link #inner} for each.
+   */
+  public boolean summarized() {
+    return summarized;
+  }
+
+  /** In a {@link #summarized} slice: group indices {@code 0 .. groupIndices() - 1} may be used. */
+  public int groupIndices() {
+    return chunk.names;
+  }
+
+  /**
+   * In a {@link #summarized} slice: how many of its tasks with a generated key have group index
+   * {@code g} ({@link #groupIndex}), failed ones included.
+   */
+  public int tasksOfGroup(int g) {
+    return chunk.perName[g];
+  }
+
+  /**
+   * In a {@link #summarized} slice: the first task from {@code from} on that is not {@link
+   * #inner} (it opens or closes a span, failed, or has a key given whole), or {@link #size()} if
+   * there is none.
+   */
+  public int nextEdge(int from) {
+    if (from >= size) {
+      return size;
+    }
+    long[] edges = chunk.edges;
+    int w = from >>> 6;
+    long bits = edges[w] & -1L << from; // the shift takes from mod 64
+    while (bits == 0) {
+      if (++w == edges.length) {
+        return size;
+      }
+      bits = edges[w];
+    }
+    return Math.min(size, (w << 6) + Long.numberOfTrailingZeros(bits));
   }
 
   /** True if task {@code i} is the first of its span: {@link #startNanos} is then its start. */

@@ -34,6 +34,18 @@ import java.util.List;
  * ({@link #flush}), and around a task that runs a computation of its own: those inner tasks
  * (nested records, on the same thread, while the outer one is open) are always timed one by one.
  *
+ * <h2>Summaries: most records need not be read one by one</h2>
+ *
+ * A reader that only counts tasks per group, and draws a bar per span, needs from a span's inner
+ * records nothing but their group. So each chunk also counts, per name slot, its records with a
+ * generated key ({@link Chunk#perName}), and marks in a bitset the records that a reader must
+ * read on their own ({@link Chunk#edges}): those that open or close a span, those timed on their
+ * own, and those with a key given whole. When the writer leaves a chunk with every record ended
+ * and all of one run, it marks the chunk {@link Chunk#whole}: a reader then takes its counts and
+ * reads only its edges, some 2% of the records of short tasks, instead of 28 bytes of every
+ * record, written by another core. A count costs the writer one increment in a table it touches
+ * anyway; an edge, one store on its slower paths (where it reads the clock, or adds a name).
+ *
  * <h2>Chunks are reused, and hold no reference per record</h2>
  *
  * A chunk holds {@value #CHUNK} records. Allocating one per that many tasks, as the log first
@@ -133,8 +145,9 @@ final class TaskStreamLog {
   void begin(StreamRun run, int node, Task task, long now) {
     int pending = pendingIndex;
     int i = tailCount;
-    if (pending >= 0 && depth == 0 && i < CHUNK && run == lastRun && now == 0 && !joinPending) {
-      String name = task.keyId() != 0 ? task.group() : task.key();
+    long id = task.keyId();
+    if (pending >= 0 && depth == 0 && i < CHUNK && run == lastRun && now == 0 && id != 0 && !joinPending) {
+      String name = task.group();
       int ns = name == name0 ? slot0 : name == name1 ? slot1 : -1;
       if (ns >= 0) {
         Chunk c = tail;
@@ -142,8 +155,9 @@ final class TaskStreamLog {
         pendingIndex = -1;
         c.node[i] = node;
         c.tag[i] = runSlot << 24 | ns;
-        c.keyId[i] = task.keyId();
+        c.keyId[i] = id;
         c.start[i] = 0;
+        c.perName[ns]++;
         tailCount = i + 1;
         COUNT.setRelease(c.count, COUNT_AT, i + 1);
         topIndex = i;
@@ -193,10 +207,17 @@ final class TaskStreamLog {
     int ns = name == name0 ? slot0 : name == name1 ? slot1 : nameSlot(c, name);
     int rs = run == lastRun ? runSlot : runSlot(c, run);
     int i = tailCount;
+    long id = task.keyId();
     c.node[i] = node;
     c.tag[i] = rs << 24 | ns;
-    c.keyId[i] = task.keyId();
+    c.keyId[i] = id;
     c.start[i] = start;
+    if (id != 0) {
+      c.perName[ns]++;
+    }
+    if (start != 0 || id == 0) {
+      c.edge(i);
+    }
     tailCount = i + 1;
     COUNT.setRelease(c.count, COUNT_AT, i + 1);
     if (depth == 0) {
@@ -269,6 +290,9 @@ final class TaskStreamLog {
       joining.clear();
       joinPending = false;
       if (old != null) {
+        // Every record of old has ended unless one is still open (depth > 0: its end is still to
+        // come). Written before the link, so a reader that sees the link sees the summary whole.
+        old.whole = depth == 0 && old.runs == 1;
         old.next = c; // after its last count: a reader that sees it reads the final count
       }
       tail = c;
@@ -298,6 +322,9 @@ final class TaskStreamLog {
     c.nextFree = null;
     POOLED.getAndAdd(this, -1);
     Arrays.fill(c.name, 0, c.names, null); // keep no key strings alive in the pool's chunks
+    Arrays.fill(c.perName, 0, c.names, 0);
+    Arrays.fill(c.edges, 0L);
+    c.whole = false;
     Arrays.fill(c.run, 0, c.runs, null);
     c.names = 0;
     c.runs = 0;
@@ -347,7 +374,9 @@ final class TaskStreamLog {
       Chunk c = nestedChunk[depth - 1];
       nestedChunk[depth - 1] = null;
       long t = now != 0 ? now : EventClock.epochNanos();
-      END.setRelease(c.end, nestedIndex[depth - 1], failed ? -t : t);
+      int i = nestedIndex[depth - 1];
+      c.edge(i);
+      END.setRelease(c.end, i, failed ? -t : t);
       return;
     }
     spanTasks++;
@@ -386,6 +415,7 @@ final class TaskStreamLog {
   }
 
   private void closeSpan(Chunk c, int i, boolean failed, long end) {
+    c.edge(i);
     END.setRelease(c.end, i, failed ? -end : end);
     long length = end - spanStart;
     if (length > 2 * SPAN_NANOS) {
@@ -461,6 +491,18 @@ final class TaskStreamLog {
     final long[] end = new long[CHUNK];
     /** Key names: a task's group for generated keys, its key for keys given whole. */
     final String[] name = new String[NAMES];
+    /** Per name slot: the records with a generated key that use it (see Summaries, above). */
+    final int[] perName = new int[NAMES];
+    /**
+     * A bit per record that a reader must look at on its own: it opens or closes a span (failed
+     * ones close theirs), was timed on its own (nested), or has a key given whole.
+     */
+    final long[] edges = new long[CHUNK / 64];
+    /**
+     * Set, before the link to the next chunk, when every record here has ended and all belong
+     * to one run: a reader may then take the chunk from its summary.
+     */
+    boolean whole;
     final StreamRun[] run = new StreamRun[RUNS];
     int names; // slots taken in name, written before the records that use them
     int runs;
@@ -476,6 +518,10 @@ final class TaskStreamLog {
 
     int count() {
       return (int) COUNT.getAcquire(count, COUNT_AT);
+    }
+
+    void edge(int i) {
+      edges[i >>> 6] |= 1L << i; // the shift takes i mod 64
     }
 
     long end(int i) {

@@ -91,6 +91,24 @@ public final class TaskStreamReader implements AutoCloseable {
       int i = at.index;
       try {
         while (true) {
+          if (i == 0 && at.spanKnown) {
+            TaskStreamLog.Chunk next = c.next;
+            if (next != null && c.whole) {
+              // Every record of c has ended, all of one run: handed whole, with its summary.
+              int count = c.count();
+              view.pointWhole(c, count, log.owner);
+              consumer.accept(view);
+              n += count;
+              log.release(c);
+              if (c == at.stop) {
+                at.done = true;
+                c = null;
+                return n;
+              }
+              c = next;
+              continue;
+            }
+          }
           int count = c.count();
           if (!at.spanKnown) {
             // Records of a span begun before this reader opened: their start is unknown, so

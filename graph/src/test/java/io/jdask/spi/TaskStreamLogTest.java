@@ -240,6 +240,108 @@ class TaskStreamLogTest {
     assertEquals(List.of(11, 12, 13, 14, 15, 16, 17, 18, 19), outerNodes, "not the outer task: it began before");
   }
 
+  /**
+   * A chunk handed whole with its summary ({@link TaskRecords#summarized}) says what its records
+   * say: its counts per group are those of its records with generated keys, and its edges are
+   * exactly the records that are not {@link TaskRecords#inner}. Written here: short tasks of four
+   * names (one a key given whole), failures, tasks timed by their caller, nested computations,
+   * flushes and a second run, in random order; and every record must reach the reader once.
+   */
+  @Test
+  void wholeChunksCarryASummaryThatAgreesWithTheirRecords() {
+    TaskStreamLog log = new TaskStreamLog(Thread.currentThread());
+    TaskRecordsCheck check = new TaskRecordsCheck();
+    check.reader.attach(log);
+    TaskStreamLog.StreamRun other = new TaskStreamLog.StreamRun(9, "test");
+    java.util.Random random = new java.util.Random(42);
+    int written = 0;
+    for (int step = 0; step < 40_000; step++) {
+      // Phases of one run only, in which most chunks are left whole, alternate with phases
+      // that mix in other runs.
+      boolean mixed = step / 3000 % 2 == 1;
+      int r = random.nextInt(1000);
+      int node = written;
+      if (r < 3 && mixed) { // a task that runs a computation of its own: nested records of another run
+        log.begin(run, node, task(node), 0);
+        written++;
+        for (int k = random.nextInt(4); k >= 0; k--) {
+          log.begin(other, k, tasks[1], 0);
+          log.end(random.nextInt(4) == 0, 0);
+          written++;
+        }
+        log.end(false, 0);
+      } else if (r < 6) {
+        log.begin(run, node, task(node), 0);
+        log.end(true, 0); // failed
+        written++;
+      } else if (r < 9) {
+        long now = EventClock.epochNanos();
+        log.begin(run, node, task(node), now); // timed by its caller: a span of its own
+        log.end(false, EventClock.epochNanos());
+        written++;
+      } else if (r < 12) {
+        log.flush();
+      } else if (r < 14 && mixed) {
+        log.begin(other, node, task(node), 0); // the same thread, another computation
+        log.end(false, 0);
+        written++;
+      } else {
+        // Mostly two groups in turn, as in a tree: the writer's common case, which finds both
+        // in its last two name slots; now and then the others.
+        Task t = r < 900 ? tasks[node % 2] : task(node);
+        log.begin(run, node, t, 0);
+        log.end(false, 0);
+        written++;
+      }
+      if (step % 3000 == 0) {
+        check.poll();
+      }
+    }
+    write(log, written, written + 2 * TaskStreamLog.CHUNK); // so the last records' chunk is left too
+    written += 2 * TaskStreamLog.CHUNK;
+    log.flush();
+    check.poll();
+    assertEquals(written, check.ended, "every record read once");
+    assertTrue(check.whole >= 10 && check.whole < check.slices,
+        check.whole + " of " + check.slices + " slices handed whole");
+  }
+
+  /** Reads a log and checks each summarized slice against its own records. */
+  private static final class TaskRecordsCheck {
+    final TaskStreamReader reader = new TaskStreamReader();
+    int ended;
+    int slices;
+    int whole;
+
+    void poll() {
+      reader.poll(s -> {
+        slices++;
+        for (int i = 0; i < s.size(); i++) {
+          ended += s.running(i) ? 0 : 1;
+        }
+        if (!s.summarized()) {
+          return;
+        }
+        whole++;
+        int[] counts = new int[s.groupIndices()];
+        for (int i = 0; i < s.size(); i++) {
+          assertFalse(s.running(i));
+          assertEquals(s.runId(0), s.runId(i), "one run in a whole chunk");
+          if (s.keyId(i) != 0) {
+            counts[s.groupIndex(i)]++;
+            assertEquals(s.group(i), s.groupAt(s.groupIndex(i)));
+          }
+          boolean inner = s.keyId(i) != 0 && !s.opensSpan(i) && !s.closesSpan(i) && !s.failed(i);
+          assertEquals(inner, s.inner(i), "record " + i);
+          assertEquals(inner ? s.nextEdge(i) > i : s.nextEdge(i) == i, true, "record " + i + " is an edge: " + !inner);
+        }
+        for (int g = 0; g < counts.length; g++) {
+          assertEquals(counts[g], s.tasksOfGroup(g), "tasks of group index " + g);
+        }
+      });
+    }
+  }
+
   private static void busy(long nanos) {
     long end = System.nanoTime() + nanos;
     while (System.nanoTime() < end) {
