@@ -23,8 +23,8 @@ import java.util.Locale;
  * both in one JVM, so its side without a listener runs code the compiler built for both: the
  * recording paths of the runner's loop are compiled in, where a JVM that never records prunes
  * them. And a JMH run measures one side after the other, so drift on a shared machine lands on
- * one side. Here each side runs in JVMs of its own,
- * and the JVMs alternate: none, dashboard, none, dashboard, ... Each JVM builds the tree of
+ * one side. Here each side runs in JVMs of its own, and the JVMs alternate: none, dashboard,
+ * none, dashboard, ... Each JVM builds the tree of
  * {@link TreeSumBenchmark} once, computes it {@code warm} times unmeasured, then {@code measured}
  * times, and reports the mean time per computation (collections included: they are part of what
  * a task costs). A pair is one JVM of each side run back to back; the ratio of each pair says how
@@ -37,11 +37,12 @@ import java.util.Locale;
  * The sides are {@code none} (no listener), {@code dashboard} (a dashboard, no page open),
  * {@code report} (a performance report open around all the computations: the dashboard's model
  * without its web server) and {@code stream} (the task stream only, read by a thread that drops
- * what it reads); by default
- * {@code none} against {@code dashboard}. Each JVM gets {@code -Xmx2g}, as in the other dashboard
- * figures.
+ * what it reads); by default {@code none} against {@code dashboard}. Each JVM gets {@code
+ * -Xmx2g}, as in the other dashboard figures.
  */
 public final class DashboardOverheadForks {
+  private static final List<String> SIDES = List.of("none", "dashboard", "report", "stream");
+
   private DashboardOverheadForks() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
@@ -54,6 +55,11 @@ public final class DashboardOverheadForks {
     int measured = args.length > 2 ? Integer.parseInt(args[2]) : 60;
     String base = args.length > 3 ? args[3] : "none";
     String side = args.length > 4 ? args[4] : "dashboard";
+    for (String s : List.of(base, side)) {
+      if (!SIDES.contains(s)) {
+        throw new IllegalArgumentException("unknown side '" + s + "': one of " + SIDES);
+      }
+    }
     List<Double> baseMs = new ArrayList<>();
     List<Double> sideMs = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
@@ -143,7 +149,6 @@ public final class DashboardOverheadForks {
     private final TaskStreamReader reader = TaskStream.open();
     private final Thread thread = new Thread(this::run, "jdask-bare-reader");
     private volatile boolean stop;
-    private long records;
 
     BareReader() {
       thread.setDaemon(true);
@@ -152,7 +157,7 @@ public final class DashboardOverheadForks {
 
     private void run() {
       while (!stop) {
-        records += reader.poll(slice -> {});
+        reader.poll(slice -> {});
         try {
           Thread.sleep(10);
         } catch (InterruptedException e) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jdask.graph.Task;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -253,7 +254,7 @@ class TaskStreamLogTest {
     TaskRecordsCheck check = new TaskRecordsCheck();
     check.reader.attach(log);
     TaskStreamLog.StreamRun other = new TaskStreamLog.StreamRun(9, "test");
-    java.util.Random random = new java.util.Random(42);
+    Random random = new Random(42);
     int written = 0;
     for (int step = 0; step < 40_000; step++) {
       // Phases of one run only, in which most chunks are left whole, alternate with phases
@@ -333,7 +334,7 @@ class TaskStreamLogTest {
           }
           boolean inner = s.keyId(i) != 0 && !s.opensSpan(i) && !s.closesSpan(i) && !s.failed(i);
           assertEquals(inner, s.inner(i), "record " + i);
-          assertEquals(inner ? s.nextEdge(i) > i : s.nextEdge(i) == i, true, "record " + i + " is an edge: " + !inner);
+          assertTrue(inner ? s.nextEdge(i) > i : s.nextEdge(i) == i, "record " + i + " is an edge: " + !inner);
         }
         for (int g = 0; g < counts.length; g++) {
           assertEquals(counts[g], s.tasksOfGroup(g), "tasks of group index " + g);
