@@ -31,14 +31,16 @@ import java.util.Locale;
  * far to trust the overall one.
  *
  * <pre>
- * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) io.jdask.benchmarks.DashboardOverheadForks [pairs [warm measured [base side]]]
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) io.jdask.benchmarks.DashboardOverheadForks [pairs [warm measured [base side]]] [-- jvm-options]
  * </pre>
  *
  * The sides are {@code none} (no listener), {@code dashboard} (a dashboard, no page open),
  * {@code report} (a performance report open around all the computations: the dashboard's model
  * without its web server) and {@code stream} (the task stream only, read by a thread that drops
  * what it reads); by default {@code none} against {@code dashboard}. Each JVM gets {@code
- * -Xmx2g}, as in the other dashboard figures.
+ * -Xmx2g}, as in the other dashboard figures, then the options after {@code --}: with
+ * {@code -XX:G1HeapRegionSize=32m} the tree's plan allocates no humongous arrays, and the
+ * comparison shows what the dashboard costs apart from the collector's answer to those.
  */
 public final class DashboardOverheadForks {
   private static final List<String> SIDES = List.of("none", "dashboard", "report", "stream");
@@ -49,6 +51,15 @@ public final class DashboardOverheadForks {
     if (args.length > 0 && args[0].equals("child")) {
       child(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       return;
+    }
+    // Options after "--" go to every measured JVM, after -Xmx2g (a collector setting, say).
+    List<String> jvmOptions = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--")) {
+        jvmOptions.addAll(List.of(args).subList(i + 1, args.length));
+        args = java.util.Arrays.copyOf(args, i);
+        break;
+      }
     }
     int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int warm = args.length > 1 ? Integer.parseInt(args[1]) : 30;
@@ -67,8 +78,8 @@ public final class DashboardOverheadForks {
       // Which side goes first alternates too: a JVM started right after another may find the
       // machine in a different state (page cache, the other's exit) than the one before it.
       boolean sideFirst = p % 2 == 1;
-      double a = fork(sideFirst ? side : base, warm, measured);
-      double b = fork(sideFirst ? base : side, warm, measured);
+      double a = fork(sideFirst ? side : base, warm, measured, jvmOptions);
+      double b = fork(sideFirst ? base : side, warm, measured, jvmOptions);
       double n = sideFirst ? b : a;
       double d = sideFirst ? a : b;
       baseMs.add(n);
@@ -91,13 +102,15 @@ public final class DashboardOverheadForks {
   }
 
   /** Runs one JVM of one side; returns its mean milliseconds per computation. */
-  private static double fork(String side, int warm, int measured) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-        DashboardOverheadForks.class.getName(), "child", side,
-        Integer.toString(warm), Integer.toString(measured))
-        .redirectErrorStream(true)
-        .start();
+  private static double fork(String side, int warm, int measured, List<String> jvmOptions)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx2g");
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), DashboardOverheadForks.class.getName(),
+        "child", side, Integer.toString(warm), Integer.toString(measured)));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     double result = Double.NaN;
     List<String> output = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
