@@ -200,15 +200,11 @@ final class StreamModel {
         done0 = 1;
       }
       if (opens) {
-        spanGroup[row] = group;
-        spanKeyId[row] = b.keyId(i);
-        spanKey[row] = b.keyId(i) == 0 ? b.key(i) : null;
+        spanOpens(b, i, row, group);
       }
       tasks++;
       if (b.closesSpan(i)) {
-        long end = b.endNanos(i);
-        run.bar(row, start, end, tasks);
-        table.add(runId, row, spanGroup[row], start, end, failed, tasks, spanKeyId[row], spanKey[row]);
+        spanCloses(b, i, runId, row, run, start, tasks, failed);
       }
       if (followed) {
         graphState(b, i, failed ? TaskEvent.State.FAILED : TaskEvent.State.FINISHED);
@@ -259,15 +255,11 @@ final class StreamModel {
         run.taskDone(groupOf(b.group(i)), table, true, false);
       }
       if (opens) {
-        spanGroup[row] = groupOf(b, i);
-        spanKeyId[row] = keyId;
-        spanKey[row] = keyId == 0 ? b.key(i) : null;
+        spanOpens(b, i, row, groupOf(b, i));
       }
       tasks++;
       if (b.closesSpan(i)) {
-        long end = b.endNanos(i);
-        run.bar(row, start, end, tasks);
-        table.add(runId, row, spanGroup[row], start, end, failed, tasks, spanKeyId[row], spanKey[row]);
+        spanCloses(b, i, runId, row, run, start, tasks, failed);
       }
     }
     tasks += n - next;
@@ -279,6 +271,22 @@ final class StreamModel {
     }
     spanStart[row] = start;
     spanTasks[row] = tasks;
+  }
+
+  /** Task {@code i} opens a span on {@code row}: the span's bar is named after it. */
+  private void spanOpens(TaskRecords b, int i, int row, int group) {
+    long keyId = b.keyId(i);
+    spanGroup[row] = group;
+    spanKeyId[row] = keyId;
+    spanKey[row] = keyId == 0 ? b.key(i) : null;
+  }
+
+  /** Task {@code i} closes the span on {@code row} that began at {@code start}: its bar. */
+  private void spanCloses(TaskRecords b, int i, long runId, int row, RunStats run, long start, int tasks,
+      boolean failed) {
+    long end = b.endNanos(i);
+    run.bar(row, start, end, tasks);
+    table.add(runId, row, spanGroup[row], start, end, failed, tasks, spanKeyId[row], spanKey[row]);
   }
 
   /**

@@ -432,16 +432,6 @@ public final class LocalRun {
         readyCount = complete(unit, tail, readied);
         done++;
       }
-      if (log != null) {
-        log.flush();
-      }
-      lock.lock();
-      try {
-        retire(slot, done);
-        retired = true;
-      } finally {
-        lock.unlock();
-      }
     } catch (RuntimeException | Error e) {
       // Not a task's failure (runUnit catches those) but jdask's own, or a result's release
       // that threw: the run stops with it rather than wait for a runner that is gone.
@@ -457,7 +447,12 @@ public final class LocalRun {
       }
       throw e;
     } finally {
+      // A runner that stopped (a failure, a cancel, or something that threw) retires here; one
+      // that ran out of work retired above.
       if (!retired) {
+        if (log != null) {
+          log.flush(); // before the caller can wake: its last tasks are not left "running"
+        }
         lock.lock();
         try {
           retire(slot, done);
@@ -467,9 +462,6 @@ public final class LocalRun {
       }
       if (executor != null) {
         Thread.interrupted(); // a cancel's interrupt must not leak into the pool thread
-      }
-      if (log != null) {
-        log.flush(); // if something threw past the loop
       }
       if (outer == null) {
         CURRENT.remove();

@@ -49,9 +49,10 @@ import java.util.List;
  * <h2>Chunks are reused, and hold no reference per record</h2>
  *
  * A chunk holds {@value #CHUNK} records. Allocating one per that many tasks, as the log first
- * did, cost about 2.4 ns of the 16 a task costs (a reader's drain included), and chunks that outlived a young collection (a
- * reader reads them up to 10 ms later) were promoted, and kept the chunks after them alive
- * through their links: the old generation filled with dead chunks. So a chunk is <em>held</em>: by the writer while it
+ * did, cost about 2.4 ns of the 16 a task costs (a reader's drain included), and chunks that
+ * outlived a young collection (a reader reads them up to 10 ms later) were promoted, and kept the
+ * chunks after them alive through their links: the old generation filled with dead chunks. So a
+ * chunk is <em>held</em>: by the writer while it
  * is the tail, and by every reader that was attached when it was begun, until that reader has
  * read past it. The last to let go puts it back into this log's pool ({@value #POOL} chunks at
  * most, dropped when the thread stops taking tasks with no reader left), from which the writer
@@ -140,7 +141,7 @@ final class TaskStreamLog {
    *
    * <p>The common case is this method alone: a task inside an open span of short ones, with room
    * in the chunk and its run and name in the last slots. It is small so that the compiler inlines
-   * it into the runner's loop; a call it does not inline costs the loop more than the record.
+   * it ({@code TaskStreamLogBenchmark}: 9.1 ns a task inlined, 14.3 ns called).
    */
   void begin(StreamRun run, int node, Task task, long now) {
     int pending = pendingIndex;
@@ -203,11 +204,11 @@ final class TaskStreamLog {
       nextChunk();
       c = tail;
     }
-    String name = task.keyId() != 0 ? task.group() : task.key(); // both are fields: nothing is built here
+    long id = task.keyId();
+    String name = id != 0 ? task.group() : task.key(); // both are fields: nothing is built here
     int ns = name == name0 ? slot0 : name == name1 ? slot1 : nameSlot(c, name);
     int rs = run == lastRun ? runSlot : runSlot(c, run);
     int i = tailCount;
-    long id = task.keyId();
     c.node[i] = node;
     c.tag[i] = rs << 24 | ns;
     c.keyId[i] = id;
