@@ -1,40 +1,52 @@
 package io.jdask.graph;
 
-import java.util.Arrays;
-
-/** A growable int array. */
-final class IntList {
-  private int[] data;
+/** A growable int array, in {@link Pages}: growing it never copies more than one page. */
+public final class IntList {
+  private int[][] pages = new int[1][];
+  private int[] tail; // the page that the next entry goes to
+  private int tailFrom; // the index of tail's first entry
   private int size;
 
-  IntList(int capacity) {
-    data = new int[Math.max(4, capacity)];
+  public IntList(int capacity) {
+    tail = pages[0] = new int[Math.max(4, Math.min(Pages.SIZE, capacity))];
   }
 
-  void add(int v) {
-    if (size == data.length) {
-      data = Arrays.copyOf(data, data.length + (data.length >> 1));
+  public void add(int v) {
+    int slot = size - tailFrom;
+    if (slot == tail.length) {
+      pages = Pages.ensure(pages, size);
+      tail = pages[Pages.page(size)];
+      tailFrom = size - Pages.slot(size);
+      slot = size - tailFrom;
     }
-    data[size++] = v;
+    tail[slot] = v;
+    size++;
   }
 
-  int get(int i) {
-    return data[i];
+  public int get(int i) {
+    return Pages.get(pages, i);
   }
 
-  void set(int i, int v) {
-    data[i] = v;
+  public void set(int i, int v) {
+    Pages.set(pages, i, v);
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
-  void truncate(int newSize) {
+  /** Drops the entries from {@code newSize} on; the pages stay, for the entries added next. */
+  public void truncate(int newSize) {
     size = newSize;
+    if (newSize < tailFrom) {
+      int p = Pages.page(newSize);
+      tail = pages[p];
+      tailFrom = p << Pages.SHIFT;
+    }
   }
 
-  int[] toArray() {
-    return Arrays.copyOf(data, size);
+  /** The entries, in pages of exact length; this list is not to be used after. */
+  public int[][] toPages() {
+    return Pages.trim(pages, size);
   }
 }

@@ -31,13 +31,13 @@ final class Lowering {
 
   private final TaskIndex index;
   private final Map<String, Integer> byKey = new HashMap<>();
-  private Task[] tasks;
+  private Task[][] tasks; // in Pages, like every per-node array here
   private int n;
   private final IntList argStart;
   private final IntList argSource;
   private final IntList depStart;
   private final IntList deps;
-  private int[] depMark; // depMark[d] == node + 1 while collecting node's deps: dedup in O(1)
+  private int[][] depMark; // depMark[d] == node + 1 while collecting node's deps: dedup in O(1)
   private final Map<Long, int[]> nestedLeaves = new HashMap<>();
 
   private Task[] stack = new Task[64];
@@ -53,12 +53,12 @@ final class Lowering {
   Lowering(int expectedSize) {
     int cap = Math.max(16, expectedSize);
     index = new TaskIndex(cap);
-    tasks = new Task[cap];
+    tasks = Pages.ensure(new Task[1][], cap - 1);
     argStart = new IntList(cap + 1);
     argSource = new IntList(cap * 2);
     depStart = new IntList(cap + 1);
     deps = new IntList(cap * 2);
-    depMark = new int[cap];
+    depMark = Pages.ensure(new int[1][], cap - 1);
   }
 
   static Plan lower(List<Task> outputs, boolean fuse) {
@@ -70,11 +70,13 @@ final class Lowering {
     l.argStart.add(l.argSource.size());
     l.depStart.add(l.deps.size());
     return new Plan(
-        Arrays.copyOf(l.tasks, l.n),
-        l.argStart.toArray(),
-        l.argSource.toArray(),
-        l.depStart.toArray(),
-        l.deps.toArray(),
+        Pages.trim(l.tasks, l.n),
+        l.n,
+        l.argStart.toPages(),
+        l.argSource.toPages(),
+        l.depStart.toPages(),
+        l.deps.toPages(),
+        l.deps.size(),
         l.nestedLeaves,
         out,
         fuse);
@@ -177,11 +179,12 @@ final class Lowering {
   /** Numbers a task whose dependencies are all numbered; its references are on the scratch stack from {@code base}. */
   private int finish(Task t, int base) {
     int node = n++;
-    if (node == tasks.length) {
-      tasks = Arrays.copyOf(tasks, node * 2);
-      depMark = Arrays.copyOf(depMark, node * 2);
+    int[] markPage = Pages.page(node) < depMark.length ? depMark[Pages.page(node)] : null;
+    if (markPage == null || Pages.slot(node) >= markPage.length) {
+      tasks = Pages.ensure(tasks, node);
+      depMark = Pages.ensure(depMark, node);
     }
-    tasks[node] = t;
+    Pages.set(tasks, node, t);
     index.put(t, node);
     if (t.hasExplicitKey()) {
       byKey.putIfAbsent(t.key(), node);
@@ -216,8 +219,8 @@ final class Lowering {
   }
 
   private void addDep(int node, int d) {
-    if (depMark[d] != node + 1) {
-      depMark[d] = node + 1;
+    if (Pages.get(depMark, d) != node + 1) {
+      Pages.set(depMark, d, node + 1);
       deps.add(d);
     }
   }

@@ -7,22 +7,29 @@ package io.jdask.graph;
  * <p>The hash is the task's own token ({@link Task#indexHash()}), not
  * {@code System.identityHashCode}, which would write a hash into every object header; and it is
  * stored beside the key, so growing the table never touches the tasks themselves (on large graphs
- * that pointer chase was a third of the lowering time).
+ * that pointer chase was a third of the lowering time). The arrays are in {@link Pages}, so a
+ * large table is not humongous for G1.
  */
 final class TaskIndex {
   static final int ABSENT = Integer.MIN_VALUE;
 
-  private Task[] keys;
-  private int[] hashes;
-  private int[] values;
+  private Task[][] keys;
+  private int[][] hashes;
+  private int[][] values;
+  private int capacity;
   private int size;
   private int mask;
 
   TaskIndex(int expected) {
     int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-    keys = new Task[cap];
-    hashes = new int[cap];
-    values = new int[cap];
+    allocate(cap);
+  }
+
+  private void allocate(int cap) {
+    keys = Pages.objects(Task.class, cap);
+    hashes = Pages.ints(cap);
+    values = Pages.ints(cap);
+    capacity = cap;
     mask = cap - 1;
   }
 
@@ -30,9 +37,11 @@ final class TaskIndex {
     int h = key.indexHash();
     int i = h & mask;
     while (true) {
-      Task k = keys[i];
+      int p = i >>> Pages.SHIFT;
+      int slot = i & Pages.MASK;
+      Task k = keys[p][slot];
       if (k == key) {
-        return values[i];
+        return values[p][slot];
       }
       if (k == null) {
         return ABSENT;
@@ -48,16 +57,18 @@ final class TaskIndex {
   private void put(Task key, int h, int value) {
     int i = h & mask;
     while (true) {
-      Task k = keys[i];
+      int p = i >>> Pages.SHIFT;
+      int slot = i & Pages.MASK;
+      Task k = keys[p][slot];
       if (k == key) {
-        values[i] = value;
+        values[p][slot] = value;
         return;
       }
       if (k == null) {
-        keys[i] = key;
-        hashes[i] = h;
-        values[i] = value;
-        if (++size * 2 > keys.length) {
+        keys[p][slot] = key;
+        hashes[p][slot] = h;
+        values[p][slot] = value;
+        if (++size * 2 > capacity) {
           grow();
         }
         return;
@@ -67,19 +78,18 @@ final class TaskIndex {
   }
 
   private void grow() {
-    Task[] oldKeys = keys;
-    int[] oldHashes = hashes;
-    int[] oldValues = values;
+    Task[][] oldKeys = keys;
+    int[][] oldHashes = hashes;
+    int[][] oldValues = values;
     // Quadruple while small: fewer rehashes on the way up to large graphs.
-    int cap = oldKeys.length < (1 << 20) ? oldKeys.length * 4 : oldKeys.length * 2;
-    keys = new Task[cap];
-    hashes = new int[cap];
-    values = new int[cap];
-    mask = cap - 1;
+    allocate(capacity < (1 << 20) ? capacity * 4 : capacity * 2);
     size = 0;
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldKeys[i] != null) {
-        put(oldKeys[i], oldHashes[i], oldValues[i]);
+    for (int p = 0; p < oldKeys.length; p++) {
+      Task[] page = oldKeys[p];
+      for (int i = 0; i < page.length; i++) {
+        if (page[i] != null) {
+          put(page[i], oldHashes[p][i], oldValues[p][i]);
+        }
       }
     }
   }

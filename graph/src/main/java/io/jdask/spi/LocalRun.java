@@ -1,12 +1,13 @@
 package io.jdask.spi;
 
 import io.jdask.TaskFailedException;
+import io.jdask.graph.IntList;
+import io.jdask.graph.Pages;
 import io.jdask.graph.Plan;
 import io.jdask.graph.Releasable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -84,9 +85,11 @@ public final class LocalRun {
   /** Non-null while the TaskStream has a reader: every task is recorded in its thread's log. */
   private final TaskStreamLog.StreamRun recorded;
 
-  private final Object[] results;
-  private final int[] waiting; // through COUNTS where a unit has more than one input
-  private final int[] refs; // through COUNTS where a node has more than one dependent
+  // Per node, in Pages: flat, these would be humongous for G1 on graphs of a few hundred
+  // thousand tasks (see Pages).
+  private final Object[][] results;
+  private final int[][] waiting; // through COUNTS where a unit has more than one input
+  private final int[][] refs; // through COUNTS where a node has more than one dependent
   private final ReadyQueue.Roots roots;
   private final ReadyQueue[] queues; // per runner slot
   /** Set once, under the lock: runners read it before every unit. */
@@ -121,24 +124,25 @@ public final class LocalRun {
     this.taskEvents = observed && TaskEvents.wantInProcessTasks();
     this.recorded = TaskStream.active() ? new TaskStreamLog.StreamRun(runId, worker) : null;
     int n = plan.size();
-    results = new Object[n];
-    waiting = new int[n];
-    refs = new int[n];
-    int rootCount = 0;
-    int[] rootList = new int[Math.min(n, 1024)];
-    for (int i = 0; i < n; i++) {
-      refs[i] = plan.dependentCount(i);
-      if (plan.isHead(i)) {
-        waiting[i] = plan.depCount(i);
-        if (waiting[i] == 0) {
-          if (rootCount == rootList.length) {
-            rootList = Arrays.copyOf(rootList, Math.min(n, rootCount * 2));
+    results = Pages.objects(Object.class, n);
+    waiting = Pages.ints(n);
+    refs = Pages.ints(n);
+    IntList rootList = new IntList(64);
+    for (int p = 0; p < refs.length; p++) { // page by page, not a page lookup per node
+      int[] refPage = refs[p];
+      int[] waitingPage = waiting[p];
+      for (int j = 0, i = p << Pages.SHIFT; j < refPage.length; j++, i++) {
+        refPage[j] = plan.dependentCount(i);
+        if (plan.isHead(i)) {
+          int inputs = plan.depCount(i);
+          waitingPage[j] = inputs;
+          if (inputs == 0) {
+            rootList.add(i); // in node order: priority order
           }
-          rootList[rootCount++] = i; // in node order: priority order
         }
       }
     }
-    roots = new ReadyQueue.Roots(Arrays.copyOf(rootList, rootCount), this.parallelism);
+    roots = new ReadyQueue.Roots(rootList.toPages(), rootList.size(), this.parallelism);
     queues = new ReadyQueue[this.parallelism];
     for (int s = 0; s < queues.length; s++) {
       queues[s] = new ReadyQueue();
@@ -204,7 +208,7 @@ public final class LocalRun {
     }
     List<Object> out = new ArrayList<>(plan.outputCount());
     for (int k = 0; k < plan.outputCount(); k++) {
-      out.add(results[plan.output(k)]);
+      out.add(Pages.get(results, plan.output(k)));
     }
     publishRunEnd(RunEvent.Kind.FINISHED, null);
     return out;
@@ -370,11 +374,11 @@ public final class LocalRun {
    * can still be reading an input), every result it still holds is released. Locked.
    */
   private void releaseAll() {
-    for (int n = 0; n < results.length; n++) {
+    for (int n = 0; n < plan.size(); n++) {
       if (!plan.task(n).isData()) { // a data node's value belongs to whoever built the graph
-        Releasable.releaseIfOwned(results[n]);
+        Releasable.releaseIfOwned(Pages.get(results, n));
       }
-      results[n] = null;
+      Pages.set(results, n, null);
     }
   }
 
@@ -530,7 +534,7 @@ public final class LocalRun {
     int prev = -1;
     while (true) {
       if (plan.task(node).isData()) { // a value requested as an output: nothing to run
-        results[node] = plan.task(node).value();
+        Pages.set(results, node, plan.task(node).value());
         return node;
       }
       // Task events time every task; the stream's log times spans of short tasks itself.
@@ -551,7 +555,7 @@ public final class LocalRun {
         fail(node, e, start);
         return -1;
       }
-      results[node] = r;
+      Pages.set(results, node, r);
       long end = 0L;
       if (taskEvents) {
         end = EventClock.epochNanos();
@@ -561,8 +565,8 @@ public final class LocalRun {
         log.end(false, end);
       }
       if (prev >= 0) {
-        Releasable.releaseIfOwned(results[prev]);
-        results[prev] = null; // a fused member's only dependent has run
+        Releasable.releaseIfOwned(Pages.get(results, prev));
+        Pages.set(results, prev, null); // a fused member's only dependent has run
         if (taskEvents) {
           publishTask(prev, end, end, TaskEvent.State.RELEASED, null);
         }
@@ -584,10 +588,10 @@ public final class LocalRun {
     long now = 0L;
     for (int k = 0, c = plan.depCount(head); k < c; k++) {
       int d = plan.dep(head, k);
-      int left = plan.dependentCount(d) == 1 ? 0 : (int) COUNTS.getAndAdd(refs, d, -1) - 1;
+      int left = plan.dependentCount(d) == 1 ? 0 : countDown(refs, d);
       if (left == 0 && !plan.isOutput(d)) {
-        Object r = results[d];
-        results[d] = null;
+        Object r = Pages.get(results, d);
+        Pages.set(results, d, null);
         Releasable.releaseIfOwned(r);
         if (taskEvents) {
           if (now == 0L) {
@@ -600,12 +604,17 @@ public final class LocalRun {
     int count = 0;
     for (int k = 0, c = plan.dependentCount(tail); k < c; k++) {
       int u = plan.dependent(tail, k);
-      int left = plan.depCount(u) == 1 ? 0 : (int) COUNTS.getAndAdd(waiting, u, -1) - 1;
+      int left = plan.depCount(u) == 1 ? 0 : countDown(waiting, u);
       if (left == 0) {
         readied[count++] = u;
       }
     }
     return count;
+  }
+
+  /** Atomically decrements entry {@code i} of a paged count; returns what is left. */
+  private static int countDown(int[][] counts, int i) {
+    return (int) COUNTS.getAndAdd(counts[Pages.page(i)], Pages.slot(i), -1) - 1;
   }
 
   private void fail(int node, Throwable e, long start) {

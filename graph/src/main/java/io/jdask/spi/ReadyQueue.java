@@ -1,5 +1,6 @@
 package io.jdask.spi;
 
+import io.jdask.graph.Pages;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,27 +59,29 @@ final class ReadyQueue {
     /** The most roots one claim takes: enough to make the claim rare, few enough to share. */
     static final int MAX_CLAIM = 32;
 
-    private final int[] roots;
+    private final int[][] roots; // in Pages
+    private final int count;
     private final int runners;
     private final AtomicInteger next = new AtomicInteger();
 
-    Roots(int[] roots, int runners) {
+    Roots(int[][] roots, int count, int runners) {
       this.roots = roots;
+      this.count = count;
       this.runners = runners;
     }
 
     int count() {
-      return roots.length;
+      return count;
     }
 
     /** The next unclaimed root, or -1. A hint: another runner may claim it first. */
     int peek() {
       int i = next.get();
-      return i < roots.length ? roots[i] : -1;
+      return i < count ? Pages.get(roots, i) : -1;
     }
 
     boolean exhausted() {
-      return next.get() >= roots.length;
+      return next.get() >= count;
     }
 
     /**
@@ -88,14 +91,14 @@ final class ReadyQueue {
      */
     void claim(IntHeap heap) {
       int from = next.get();
-      int left = roots.length - from;
+      int left = count - from;
       if (left <= 0) {
         return;
       }
       int want = Math.max(1, Math.min(MAX_CLAIM, left / (8 * runners)));
       from = next.getAndAdd(want);
-      for (int i = from, end = Math.min(roots.length, from + want); i < end; i++) {
-        heap.add(roots[i]);
+      for (int i = from, end = Math.min(count, from + want); i < end; i++) {
+        heap.add(Pages.get(roots, i));
       }
     }
   }

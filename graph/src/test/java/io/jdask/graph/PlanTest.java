@@ -114,4 +114,55 @@ class PlanTest {
     List<Task> deps = new ArrayList<>(Task.of("c", SUM, List.of(b, 1)).dependencies());
     assertEquals(List.of(b), deps, "tasks inside a list argument are dependencies");
   }
+
+  @Test
+  void aGraphOverSeveralPagesHasTheDependenciesAndDependentsOfItsTasks() {
+    // Sums of three leaves, one of them far away: edges cross page boundaries both ways, some
+    // leaves are shared, and a task naming one leaf twice depends on it once.
+    int leaves = 2 * Pages.SIZE + 100;
+    Task[] leaf = new Task[leaves];
+    for (int i = 0; i < leaves; i++) {
+      leaf[i] = Task.of("leaf", ONE);
+    }
+    List<Task> sums = new ArrayList<>();
+    for (int i = 0; i + 1 < leaves; i += 2) {
+      Task far = leaf[(int) ((i * 7919L) % leaves)];
+      sums.add(Task.of("sum", SUM, leaf[i], leaf[i + 1], far, i % 10 == 0 ? far : leaf[i]));
+    }
+    Task total = Task.of("total", SUM, sums.toArray());
+    Plan p = Plan.of(List.of(total), true);
+    assertEquals(leaves + sums.size() + 1, p.size());
+
+    java.util.Map<Task, Integer> node = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < p.size(); i++) {
+      node.put(p.task(i), i);
+    }
+    int[] dependentsSeen = new int[p.size()];
+    for (int i = 0; i < p.size(); i++) {
+      java.util.Set<Integer> expected = new java.util.LinkedHashSet<>();
+      for (Task d : p.task(i).dependencies()) {
+        expected.add(node.get(d));
+      }
+      List<Integer> actual = new ArrayList<>();
+      for (int k = 0; k < p.depCount(i); k++) {
+        actual.add(p.dep(i, k));
+      }
+      assertEquals(new ArrayList<>(expected), actual, "dependencies of node " + i);
+      for (int d : actual) {
+        boolean found = false;
+        for (int k = 0; k < p.dependentCount(d); k++) {
+          found |= p.dependent(d, k) == i;
+        }
+        assertTrue(found, "node " + i + " is a dependent of node " + d);
+        dependentsSeen[d]++;
+      }
+    }
+    for (int d = 0; d < p.size(); d++) {
+      assertEquals(dependentsSeen[d], p.dependentCount(d), "dependents of node " + d);
+      assertEquals(p.depCount(d) == 0 || p.dependentCount(p.dep(d, 0)) > 1 || p.depCount(d) > 1
+          || p.isOutput(p.dep(d, 0)), p.isHead(d), "node " + d + " heads a unit");
+    }
+    assertTrue(p.isOutput(p.size() - 1));
+    assertEquals(sums.size() + 1, p.tasksPerGroup().get("sum") + p.tasksPerGroup().get("total"));
+  }
 }
