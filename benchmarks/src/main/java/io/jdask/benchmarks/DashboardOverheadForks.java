@@ -38,9 +38,8 @@ import java.util.Locale;
  * {@code report} (a performance report open around all the computations: the dashboard's model
  * without its web server) and {@code stream} (the task stream only, read by a thread that drops
  * what it reads); by default {@code none} against {@code dashboard}. Each JVM gets {@code
- * -Xmx2g}, as in the other dashboard figures, then the options after {@code --}: with
- * {@code -XX:G1HeapRegionSize=32m} the tree's plan allocates no humongous arrays, and the
- * comparison shows what the dashboard costs apart from the collector's answer to those.
+ * -Xmx2g}, as in the other dashboard figures, then the options after {@code --} (a collector
+ * setting, say, or {@code -Xlog:gc:file=...} to see what the collector did).
  */
 public final class DashboardOverheadForks {
   private static final List<String> SIDES = List.of("none", "dashboard", "report", "stream");
