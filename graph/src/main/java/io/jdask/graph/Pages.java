@@ -4,8 +4,8 @@ import java.lang.reflect.Array;
 import java.util.Arrays;
 
 /**
- * Arrays indexed by node, stored as pages of {@value #SIZE} entries: {@code a[i >>> SHIFT][i &
- * MASK]}.
+ * The per-graph arrays of the core (indexed by node, edge or hash slot), stored as pages of
+ * {@value #SIZE} entries: {@code a[i >>> SHIFT][i & MASK]}.
  *
  * <h2>Why</h2>
  *
@@ -78,19 +78,10 @@ public final class Pages {
     return a;
   }
 
-  /** {@code n} bytes, all zero. */
-  public static byte[][] bytes(int n) {
-    byte[][] a = new byte[count(n)][];
-    for (int p = 0; p < a.length; p++) {
-      a[p] = new byte[pageLength(n, p)];
-    }
-    return a;
-  }
-
   /** {@code n} null references of type {@code type}. */
   @SuppressWarnings("unchecked")
   public static <T> T[][] objects(Class<T> type, int n) {
-    T[][] a = (T[][]) Array.newInstance(type, count(n), 0);
+    T[][] a = (T[][]) Array.newInstance(type.arrayType(), count(n));
     for (int p = 0; p < a.length; p++) {
       a[p] = (T[]) Array.newInstance(type, pageLength(n, p));
     }
@@ -172,14 +163,6 @@ public final class Pages {
   }
 
   public static void set(int[][] a, int i, int v) {
-    a[i >>> SHIFT][i & MASK] = v;
-  }
-
-  public static byte get(byte[][] a, int i) {
-    return a[i >>> SHIFT][i & MASK];
-  }
-
-  public static void set(byte[][] a, int i, byte v) {
     a[i >>> SHIFT][i & MASK] = v;
   }
 
