@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Lowers a graph of {@link Task} objects, reachable from the requested outputs, into the
@@ -25,11 +27,30 @@ import java.util.Map;
  * </ul>
  *
  * Data tasks used as arguments are inlined as constants rather than becoming nodes.
+ *
+ * <h2>Numbering in place</h2>
+ *
+ * The traversal asks of every task it meets whether it has a node yet. One lowering at a time
+ * in the JVM keeps that answer in two fields of the task itself ({@code Task.loweredBy} and
+ * {@code Task.loweredNode}), stamped with the lowering's id, a counter, so numbers left by
+ * earlier lowerings are ignored and never need clearing. A lowering that starts while another
+ * holds that right keeps the answer in a {@link TaskIndex} instead, and never touches the
+ * fields: two lowerings of graphs that share tasks, on two threads, cannot see each other's
+ * numbers. The right is an {@link AtomicBoolean}, so each holder's writes happen before the next
+ * holder's reads.
+ *
+ * <p>Why: the hash table's lookups went to random places in arrays of a million entries, and on
+ * the 200k-task tree they missed the cache at almost every one; the task's own fields are on
+ * the line the traversal has just read. Lowering that tree took 196 ns a task with the table and
+ * 57 in place (scratch harness, medians; `BuildBenchmark.lower` has the figure of record).
  */
 final class Lowering {
   static final int GRAY = -1; // on the traversal stack
+  private static final AtomicLong LOWERINGS = new AtomicLong();
+  private static final AtomicBoolean IN_PLACE_TAKEN = new AtomicBoolean();
 
-  private final TaskIndex index;
+  private final TaskIndex index; // null: this lowering numbers tasks in their own fields
+  private final long id;
   private final Map<String, Integer> byKey = new HashMap<>();
   private Task[][] tasks; // in Pages, like every per-node array here
   private int n;
@@ -50,9 +71,10 @@ final class Lowering {
   // and finishing a node needs no second lookup of its dependencies.
   private final IntList scratch = new IntList(256);
 
-  Lowering(int expectedSize) {
+  Lowering(int expectedSize, boolean inPlace) {
     int cap = Math.max(16, expectedSize);
-    index = new TaskIndex(cap);
+    index = inPlace ? null : new TaskIndex(cap);
+    id = LOWERINGS.incrementAndGet();
     tasks = Pages.ensure(new Task[1][], cap - 1);
     argStart = new IntList(cap + 1);
     argSource = new IntList(cap * 2);
@@ -62,7 +84,24 @@ final class Lowering {
   }
 
   static Plan lower(List<Task> outputs, boolean fuse) {
-    Lowering l = new Lowering(64);
+    boolean inPlace = IN_PLACE_TAKEN.compareAndSet(false, true); // else another lowering has it
+    try {
+      return lower(outputs, fuse, inPlace);
+    } finally {
+      if (inPlace) {
+        IN_PLACE_TAKEN.set(false);
+      }
+    }
+  }
+
+  /** True while some lowering numbers tasks in their fields (for tests). */
+  static boolean inPlaceTaken() {
+    return IN_PLACE_TAKEN.get();
+  }
+
+  /** Lowers numbering in the tasks' fields, or in a table; the caller holds the right to the fields if {@code inPlace}. */
+  static Plan lower(List<Task> outputs, boolean fuse, boolean inPlace) {
+    Lowering l = new Lowering(64, inPlace);
     int[] out = new int[outputs.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = l.visitRoot(outputs.get(i));
@@ -148,16 +187,32 @@ final class Lowering {
   }
 
   private int lookup(Task t) {
-    int i = index.get(t);
+    int i = get(t);
     if (i != TaskIndex.ABSENT || !t.hasExplicitKey()) {
       return i;
     }
     Integer k = byKey.get(t.key());
     if (k != null) {
-      index.put(t, k);
+      put(t, k);
       return k;
     }
     return TaskIndex.ABSENT;
+  }
+
+  private int get(Task t) {
+    if (index == null) {
+      return t.loweredBy == id ? t.loweredNode : TaskIndex.ABSENT;
+    }
+    return index.get(t);
+  }
+
+  private void put(Task t, int node) {
+    if (index == null) {
+      t.loweredBy = id;
+      t.loweredNode = node;
+    } else {
+      index.put(t, node);
+    }
   }
 
   private void push(Task t) {
@@ -168,7 +223,7 @@ final class Lowering {
       cursorLeaf = Arrays.copyOf(cursorLeaf, cap);
       scratchBase = Arrays.copyOf(scratchBase, cap);
     }
-    index.put(t, GRAY);
+    put(t, GRAY);
     stack[sp] = t;
     cursorArg[sp] = 0;
     cursorLeaf[sp] = 0;
@@ -185,7 +240,7 @@ final class Lowering {
       depMark = Pages.ensure(depMark, node);
     }
     Pages.set(tasks, node, t);
-    index.put(t, node);
+    put(t, node);
     if (t.hasExplicitKey()) {
       byKey.putIfAbsent(t.key(), node);
     }

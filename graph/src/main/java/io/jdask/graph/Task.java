@@ -25,6 +25,10 @@ public final class Task {
   private final String name; // the whole key when id == EXPLICIT_KEY, else the group
   private final long id;
   private final TaskGraph owner; // resolves KeyRef arguments; null outside a TaskGraph
+  // Scratch of the one lowering at a time that numbers tasks in place (see Lowering): the id of
+  // the lowering that numbered this task last, and the node it got there.
+  long loweredBy;
+  int loweredNode;
 
   private Task(TaskFunction function, Object[] args, String name, long id, TaskGraph owner) {
     this.function = function;
