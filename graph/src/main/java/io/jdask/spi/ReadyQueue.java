@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ReadyQueue {
   private final IntHeap heap = new IntHeap(64);
+  /** The roots' cursor as this queue's owner last read it. */
+  private int seenCursor;
 
   /**
    * Owner: adds the {@code count} units of {@code readied}, then removes and returns the
@@ -29,10 +31,14 @@ final class ReadyQueue {
     for (int i = 0; i < count; i++) {
       heap.add(readied[i]);
     }
-    int root = roots.peek();
-    if (root >= 0) {
-      int top = heap.peek();
-      if (top < 0 || root < top) {
+    int top = heap.peek();
+    // Roots are sorted and only ever claimed forwards, so the root at a cursor read earlier is
+    // no later than the next one: while the queue's best comes before it, no root can come
+    // first, and the shared cursor (written by every runner's claims) need not be read.
+    if (top < 0 || top > roots.at(seenCursor)) {
+      seenCursor = roots.cursor();
+      int root = roots.at(seenCursor);
+      if (root != Integer.MAX_VALUE && (top < 0 || root < top)) {
         roots.claim(heap);
       }
     }
@@ -74,10 +80,14 @@ final class ReadyQueue {
       return count;
     }
 
-    /** The next unclaimed root, or -1. A hint: another runner may claim it first. */
-    int peek() {
-      int i = next.get();
-      return i < count ? Pages.get(roots, i) : -1;
+    /** The index of the next unclaimed root. A hint: another runner may claim it first. */
+    int cursor() {
+      return next.get();
+    }
+
+    /** The root at index {@code i}, or {@link Integer#MAX_VALUE} past the last one. */
+    int at(int i) {
+      return i < count ? Pages.get(roots, i) : Integer.MAX_VALUE;
     }
 
     boolean exhausted() {
