@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Why: the hash table's lookups went to random places in arrays of a million entries, and on
  * the 200k-task tree they missed the cache at almost every one; the task's own fields are on
- * the line the traversal has just read. Lowering that tree took 196 ns a task with the table and
- * 57 in place (scratch harness, medians; `BuildBenchmark.lower` has the figure of record).
+ * the line the traversal has just read. Lowering that tree took 203 ns a task with the table and
+ * 68 in place ({@code BuildBenchmark.lower}), for 8 bytes more a task.
  */
 final class Lowering {
   static final int GRAY = -1; // on the traversal stack

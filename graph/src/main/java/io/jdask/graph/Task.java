@@ -14,7 +14,8 @@ import java.util.Objects;
  * map containing any of those; tasks are replaced by their results before the function runs.
  *
  * <p>A task is immutable and small (a function, an argument array, a name and a 64-bit token):
- * its key string is made only when asked for.
+ * its key string is made only when asked for. (Two package-private fields are the lowering's
+ * scratch, not part of what the task is; see {@code Lowering}.)
  */
 public final class Task {
   private static final Object[] NO_ARGS = new Object[0];
