@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Everything the pages show, built from events only: the task stream ({@link TaskTable}), one
@@ -52,8 +53,12 @@ final class StreamModel {
   private GraphView graph;
   /** True once a graph was given to showGraph: it stays, and runs no longer replace it. */
   private boolean graphPinned;
-  /** What the graph page says when there is no graph to draw. */
-  private String graphNote = String.format(Locale.ROOT, "no run yet: the graph page draws the latest run of at"
+  /**
+   * What the graph page says when there is no graph to draw, made when the page asks: a
+   * String.format per run was about a sixth of this thread's CPU on the trivial tree
+   * (async-profiler).
+   */
+  private Supplier<String> graphNote = () -> String.format(Locale.ROOT, "no run yet: the graph page draws the latest run of at"
       + " most %,d tasks, or the graph given to dashboard.showGraph(outputs)", GraphView.MAX_NODES);
   private RunStats lastRun; // events come in runs of one computation: saves a boxed map lookup
 
@@ -387,11 +392,16 @@ final class StreamModel {
       return;
     }
     graph = null;
-    graphNote = plan == null
-        ? "run " + e.runId() + " (" + e.backend() + ") published no graph structure"
-        : String.format(Locale.ROOT, "run %d has %,d tasks: the graph page draws runs of at most %,d;"
-            + " dashboard.showGraph(outputs) draws the part behind some outputs", e.runId(), plan.size(),
-            GraphView.MAX_NODES);
+    long run = e.runId();
+    if (plan == null) {
+      String backend = e.backend();
+      graphNote = () -> "run " + run + " (" + backend + ") published no graph structure";
+    } else {
+      int size = plan.size();
+      graphNote = () -> String.format(Locale.ROOT, "run %d has %,d tasks: the graph page draws runs"
+          + " of at most %,d; dashboard.showGraph(outputs) draws the part behind some outputs", run, size,
+          GraphView.MAX_NODES);
+    }
   }
 
   private RunStats runStats(long id) {
@@ -475,7 +485,7 @@ final class StreamModel {
   }
 
   Views.Graph graphView() {
-    return graph == null ? new Views.Graph(-1, List.of(), new int[0][], graphNote) : graph.view();
+    return graph == null ? new Views.Graph(-1, List.of(), new int[0][], graphNote.get()) : graph.view();
   }
 
   List<Views.Worker> workers(long nowNanos, JvmSampler jvm) {
