@@ -29,18 +29,27 @@ final class TaskTable {
   private final List<String> groups = new ArrayList<>();
   private final Map<String, Integer> groupIds = new HashMap<>();
 
+  // The columns are pages of PAGE bars, added as bars come: grown by doubling, as they were,
+  // each column was copied whole at every doubling, up to 16 MB an array near MAX_BARS, and every
+  // array of half a G1 region or more is humongous (see io.jdask.graph.Pages); on the trivial
+  // tree, the copies were a fifth of the dashboard thread's CPU samples.
+  private static final int PAGE_SHIFT = 14;
+  private static final int PAGE = 1 << PAGE_SHIFT; // 128 KB of longs
+  private static final int MASK = PAGE - 1;
+
   private int size;
-  private int[] row = new int[1024];
-  private int[] group = new int[1024];
-  private long[] run = new long[1024];
-  private long[] start = new long[1024];
-  private long[] end = new long[1024];
-  private boolean[] failed = new boolean[1024];
-  private int[] tasks = new int[1024];
+  private int capacity; // bars the pages hold
+  private int[][] row = new int[0][];
+  private int[][] group = new int[0][];
+  private long[][] run = new long[0][];
+  private long[][] start = new long[0][];
+  private long[][] end = new long[0][];
+  private boolean[][] failed = new boolean[0][];
+  private int[][] tasks = new int[0][];
   /** Marks a bar whose key is kept as a string (the token ffff...ffff is too, harmlessly). */
   private static final long NOT_A_TOKEN = -1L;
-  private long[] token = new long[1024];
-  private String[] key = new String[1024]; // null where the key is group-token
+  private long[][] token = new long[0][];
+  private String[][] key = new String[0][]; // null where the key is group-token
   private long dropped;
 
   int rowOf(String worker, String thread) {
@@ -87,9 +96,11 @@ final class TaskTable {
       long keyToken, String key) {
     if (bar(runId, row, group, startNanos, endNanos, isFailed)) {
       long t = key == null ? keyToken : groupToken(key, groups.get(group));
-      this.tasks[size] = tasks;
-      this.token[size] = t;
-      this.key[size] = t != NOT_A_TOKEN ? null : key != null ? key : groups.get(group) + "-ffffffffffffffff";
+      int p = size >>> PAGE_SHIFT;
+      int s = size & MASK;
+      this.tasks[p][s] = tasks;
+      this.token[p][s] = t;
+      this.key[p][s] = t != NOT_A_TOKEN ? null : key != null ? key : groups.get(group) + "-ffffffffffffffff";
       size++;
     }
   }
@@ -100,8 +111,24 @@ final class TaskTable {
       dropped++;
       return false;
     }
-    if (size == start.length) {
-      int n = Math.min(MAX_BARS, size * 2);
+    if (size == capacity) {
+      addPage();
+    }
+    int p = size >>> PAGE_SHIFT;
+    int s = size & MASK;
+    this.row[p][s] = row;
+    this.group[p][s] = group;
+    this.run[p][s] = runId;
+    this.start[p][s] = startNanos;
+    this.end[p][s] = endNanos;
+    this.failed[p][s] = isFailed;
+    return true;
+  }
+
+  private void addPage() {
+    int p = capacity >>> PAGE_SHIFT;
+    if (p == start.length) {
+      int n = Math.max(4, 2 * p);
       this.row = Arrays.copyOf(this.row, n);
       this.group = Arrays.copyOf(this.group, n);
       this.run = Arrays.copyOf(this.run, n);
@@ -112,13 +139,16 @@ final class TaskTable {
       this.key = Arrays.copyOf(this.key, n);
       this.token = Arrays.copyOf(this.token, n);
     }
-    this.row[size] = row;
-    this.group[size] = group;
-    this.run[size] = runId;
-    this.start[size] = startNanos;
-    this.end[size] = endNanos;
-    this.failed[size] = isFailed;
-    return true;
+    this.row[p] = new int[PAGE];
+    this.group[p] = new int[PAGE];
+    this.run[p] = new long[PAGE];
+    this.start[p] = new long[PAGE];
+    this.end[p] = new long[PAGE];
+    this.failed[p] = new boolean[PAGE];
+    this.tasks[p] = new int[PAGE];
+    this.key[p] = new String[PAGE];
+    this.token[p] = new long[PAGE];
+    capacity += PAGE;
   }
 
   int size() {
@@ -150,41 +180,41 @@ final class TaskTable {
   }
 
   int row(int i) {
-    return row[i];
+    return row[i >>> PAGE_SHIFT][i & MASK];
   }
 
   int groupAt(int i) {
-    return group[i];
+    return group[i >>> PAGE_SHIFT][i & MASK];
   }
 
   long run(int i) {
-    return run[i];
+    return run[i >>> PAGE_SHIFT][i & MASK];
   }
 
   long start(int i) {
-    return start[i];
+    return start[i >>> PAGE_SHIFT][i & MASK];
   }
 
   long end(int i) {
-    return end[i];
+    return end[i >>> PAGE_SHIFT][i & MASK];
   }
 
   boolean failed(int i) {
-    return failed[i];
+    return failed[i >>> PAGE_SHIFT][i & MASK];
   }
 
   /** Tasks in bar {@code i}: 1, or more for short tasks timed together. */
   int tasks(int i) {
-    return tasks[i];
+    return tasks[i >>> PAGE_SHIFT][i & MASK];
   }
 
   String key(int i) {
-    String k = key[i];
+    String k = key[i >>> PAGE_SHIFT][i & MASK];
     if (k != null) {
       return k;
     }
-    String hex = Long.toHexString(token[i]);
-    return groups.get(group[i]) + "-" + "0".repeat(16 - hex.length()) + hex;
+    String hex = Long.toHexString(token[i >>> PAGE_SHIFT][i & MASK]);
+    return groups.get(groupAt(i)) + "-" + "0".repeat(16 - hex.length()) + hex;
   }
 
   /**
