@@ -27,10 +27,6 @@ public final class IntList {
     return Pages.get(pages, i);
   }
 
-  public void set(int i, int v) {
-    Pages.set(pages, i, v);
-  }
-
   public int size() {
     return size;
   }

@@ -70,15 +70,6 @@ public final class Pages {
     return a;
   }
 
-  /** {@code n} ints, all {@code value}. */
-  public static int[][] ints(int n, int value) {
-    int[][] a = ints(n);
-    for (int[] page : a) {
-      Arrays.fill(page, value);
-    }
-    return a;
-  }
-
   /** {@code n} null references of type {@code type}. */
   @SuppressWarnings("unchecked")
   public static <T> T[][] objects(Class<T> type, int n) {

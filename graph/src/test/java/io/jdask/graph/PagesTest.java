@@ -14,11 +14,12 @@ class PagesTest {
     assertEquals(0, Pages.ints(0).length);
     assertEquals(1, Pages.ints(1).length);
     assertEquals(1, Pages.ints(Pages.SIZE).length);
-    int[][] a = Pages.ints(2 * Pages.SIZE + 3, 7);
+    int[][] a = Pages.ints(2 * Pages.SIZE + 3);
+    Pages.set(a, 2 * Pages.SIZE + 2, 7);
     assertEquals(3, a.length);
     assertArrayEquals(new int[] {Pages.SIZE, Pages.SIZE, 3},
         new int[] {a[0].length, a[1].length, a[2].length});
-    assertEquals(7, Pages.get(a, 2 * Pages.SIZE + 2));
+    assertEquals(7, a[2][2], "entry 2 * SIZE + 2 is the third of the third page");
     Pages.set(a, Pages.SIZE, 9);
     assertEquals(9, a[1][0], "entry SIZE is the first of the second page");
     String[][] s = Pages.objects(String.class, Pages.SIZE + 1);
