@@ -257,8 +257,11 @@ class DashboardBrowserIT {
     Browser.screenshot(browser, "dashboard-failed.png");
   }
 
-  /** Long enough for each task to be timed, and drawn, on its own (shorter ones share bars). */
-  private static final int TASK_MICROS = 12;
+  /**
+   * Long enough for each task to be timed, and drawn, on its own: tasks under the task stream's
+   * 50 µs share bars.
+   */
+  private static final int TASK_MICROS = 60;
 
   /**
    * The frame time the issue asks for: 100,000 bars delivered to the page over the WebSocket,

@@ -30,9 +30,12 @@ import java.util.List;
  * tasks, and the span closed if it is long enough already, so that when tasks turn long no more
  * than that many are timed together. A record whose start opens a span carries the clock
  * reading; the others carry 0. A record whose end closes a span carries the reading; the others carry
- * {@link #UNTIMED}. A span closes early when a task fails, when the thread stops taking tasks
- * ({@link #flush}), and around a task that runs a computation of its own: those inner tasks
- * (nested records, on the same thread, while the outer one is open) are always timed one by one.
+ * {@link #UNTIMED}. When the thread goes straight on from one span of short tasks to the next,
+ * the reading that closed the one opens the other: one clock read a span, not two, and the time
+ * between the two tasks counts toward the later span, as it does between the tasks inside one.
+ * A span closes early when a task fails, when the thread stops taking tasks ({@link #flush}),
+ * and around a task that runs a computation of its own: those inner tasks (nested records, on
+ * the same thread, while the outer one is open) are always timed one by one.
  *
  * <h2>Summaries: most records need not be read one by one</h2>
  *
@@ -79,16 +82,16 @@ final class TaskStreamLog {
   /** Distinct runs per chunk; a chunk that needs more ends early. */
   static final int RUNS = 8;
   /** Chunks a log keeps for reuse; more released at once are left to the collector. */
-  static final int POOL = 64;
+  static final int POOL = 128;
   /** The shortest span worth a clock reading of its own: shorter tasks are timed together. */
-  static final long SPAN_NANOS = 10_000;
+  static final long SPAN_NANOS = 50_000;
   /** The most tasks timed together. */
-  static final int MAX_STRIDE = 256;
+  static final int MAX_STRIDE = 1024;
   /**
    * Within a long span, the clock is read every that many tasks, and the span closed if it is
    * already long enough: when tasks turn long, at most that many are timed together.
    */
-  static final int CHECK_EVERY = 16;
+  static final int CHECK_EVERY = 32;
   /** The end of a task that ended inside a span: ended, not timed. */
   static final long UNTIMED = 1;
 
@@ -125,6 +128,11 @@ final class TaskStreamLog {
   /** A span of top-level tasks is open: its first record carries its start. */
   private boolean spanOpen;
   private long spanStart;
+  /**
+   * The reading that closed the last span, when the thread went straight on to its next task
+   * since: the next span of short tasks starts there, one clock read for both. 0 when unknown.
+   */
+  private long lastClose;
   private int spanTasks;
   /** Top-level tasks per span: 1 times every task; more while tasks are short. */
   private int stride = 1;
@@ -156,8 +164,7 @@ final class TaskStreamLog {
         pendingIndex = -1;
         c.node[i] = node;
         c.tag[i] = runSlot << 24 | ns;
-        c.keyId[i] = id;
-        c.start[i] = 0;
+        c.keyId[i] = id; // start stays 0: reuse() cleared it
         c.perName[ns]++;
         tailCount = i + 1;
         COUNT.setRelease(c.count, COUNT_AT, i + 1);
@@ -191,7 +198,7 @@ final class TaskStreamLog {
         pendingIndex = -1;
       }
       if (!spanOpen) {
-        start = now != 0 ? now : EventClock.epochNanos();
+        start = now != 0 ? now : lastClose != 0 && stride > 1 ? lastClose : EventClock.epochNanos();
         spanOpen = true;
         spanStart = start;
         spanTasks = 0;
@@ -330,6 +337,7 @@ final class TaskStreamLog {
     c.names = 0;
     c.runs = 0;
     Arrays.fill(c.end, 0L); // 0: not ended yet. In one pass here rather than a store per record
+    Arrays.fill(c.start, 0L); // 0: inside a span, which begin's common case leaves as it is
     c.count[COUNT_AT] = 0; // published, like the tables and ends, by the link to it
     c.next = null;
     return c;
@@ -406,6 +414,7 @@ final class TaskStreamLog {
       closeSpan(tail, i, false, EventClock.epochNanos());
     }
     stride = 1; // what the thread runs next may be another computation's tasks, of another size
+    lastClose = 0; // and it may be idle first: the next span's start is read, not taken from the last one's end
     if (readers == 0 && !joinPending && pooled > 0) {
       // Nobody reads (the dashboard closed, say): the pool goes to the collector instead of
       // staying with the thread. A racy read of readers is enough: the pool only saves work.
@@ -425,6 +434,7 @@ final class TaskStreamLog {
       stride *= 2;
     }
     spanOpen = false;
+    lastClose = end;
   }
 
   /** Chunks in the pool, roughly (for tests). */
