@@ -13,7 +13,7 @@ import io.jdask.graph.Keys;
  *
  * <h2>Spans</h2>
  *
- * Tasks are timed in <em>spans</em> ({@link TaskStreamLog} says why): a task of 10 µs or more is
+ * Tasks are timed in <em>spans</em> ({@link TaskStreamLog} says why): a task of 50 µs or more is
  * a span of its own, with its exact start and end; shorter ones, consecutive on one thread, are
  * timed together. A record that {@link #opensSpan} carries the span's start; the records after
  * it on the same thread belong to that span, up to the one that {@link #closesSpan}, which

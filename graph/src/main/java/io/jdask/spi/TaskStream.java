@@ -12,7 +12,7 @@ import java.util.List;
  * 0.35 µs, and a {@link TaskEvent} per start and end, handed to listeners on the worker thread,
  * costs half that again. Here a task costs its thread a few stores into primitive columns of
  * that thread's own {@link TaskStreamLog}, and a clock read per span of short tasks (a task of
- * 10 µs or more is timed on its own); the readers do the rest, on their own threads, when they
+ * 50 µs or more is timed on its own); the readers do the rest, on their own threads, when they
  * poll. Only while a reader is open is anything recorded.
  *
  * <p>A {@link TaskListener} that reads this stream says so ({@link
