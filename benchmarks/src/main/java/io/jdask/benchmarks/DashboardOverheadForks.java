@@ -98,6 +98,10 @@ public final class DashboardOverheadForks {
     Collections.sort(ratios);
     System.out.printf(Locale.ROOT, "  pair by pair: median %+.1f %%, from %+.1f %% to %+.1f %%%n",
         100 * (median(ratios) - 1), 100 * (ratios.get(0) - 1), 100 * (ratios.get(ratios.size() - 1) - 1));
+    // Pairs differ by several percent on a shared machine: the standard error of their mean says
+    // how close to a threshold a figure can be read.
+    System.out.printf(Locale.ROOT, "  mean of the pairs' ratios %+.1f %% ± %.1f %% (standard error)%n",
+        100 * (mean(ratios) - 1), 100 * standardError(ratios));
   }
 
   /** Runs one JVM of one side; returns its mean milliseconds per computation. */
@@ -192,6 +196,18 @@ public final class DashboardOverheadForks {
       s += x;
     }
     return s / xs.size();
+  }
+
+  private static double standardError(List<Double> xs) {
+    if (xs.size() < 2) {
+      return Double.NaN;
+    }
+    double m = mean(xs);
+    double squares = 0;
+    for (double x : xs) {
+      squares += (x - m) * (x - m);
+    }
+    return Math.sqrt(squares / (xs.size() - 1) / xs.size());
   }
 
   private static double median(List<Double> xs) {
