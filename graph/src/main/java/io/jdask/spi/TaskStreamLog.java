@@ -415,7 +415,7 @@ final class TaskStreamLog {
       closeSpan(tail, i, false, EventClock.epochNanos());
     }
     stride = 1; // what the thread runs next may be another computation's tasks, of another size
-    lastClose = 0; // and it may be idle first: the next span's start is read, not taken from the last one's end
+    lastClose = 0; // and it may idle first: the next span's start is read, not the last one's end
     if (readers == 0 && !joinPending && pooled > 0) {
       // Nobody reads (the dashboard closed, say): the pool goes to the collector instead of
       // staying with the thread. A racy read of readers is enough: the pool only saves work.
