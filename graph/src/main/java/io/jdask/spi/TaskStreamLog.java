@@ -129,8 +129,9 @@ final class TaskStreamLog {
   private boolean spanOpen;
   private long spanStart;
   /**
-   * The reading that closed the last span, when the thread went straight on to its next task
-   * since: the next span of short tasks starts there, one clock read for both. 0 when unknown.
+   * The reading that closed the last span. While the stride is above 1 (set only as a span
+   * closes, and back to 1 when the thread stops taking tasks) the thread went straight on from
+   * that span, and the next one starts there: one clock read for both.
    */
   private long lastClose;
   private int spanTasks;
@@ -199,7 +200,7 @@ final class TaskStreamLog {
         pendingIndex = -1;
       }
       if (!spanOpen) {
-        start = now != 0 ? now : lastClose != 0 && stride > 1 ? lastClose : EventClock.epochNanos();
+        start = now != 0 ? now : stride > 1 ? lastClose : EventClock.epochNanos();
         spanOpen = true;
         spanStart = start;
         spanTasks = 0;
@@ -415,7 +416,6 @@ final class TaskStreamLog {
       closeSpan(tail, i, false, EventClock.epochNanos());
     }
     stride = 1; // what the thread runs next may be another computation's tasks, of another size
-    lastClose = 0; // and it may idle first: the next span's start is read, not the last one's end
     if (readers == 0 && !joinPending && pooled > 0) {
       // Nobody reads (the dashboard closed, say): the pool goes to the collector instead of
       // staying with the thread. A racy read of readers is enough: the pool only saves work.

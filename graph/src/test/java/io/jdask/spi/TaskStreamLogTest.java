@@ -343,6 +343,49 @@ class TaskStreamLogTest {
     }
   }
 
+  /**
+   * Spans of short tasks follow one another on a thread that goes straight on: each starts at
+   * the reading that closed the one before. Once the thread stops taking tasks (flush), the next
+   * span's start is read again, so time the thread spent idle is never drawn as busy.
+   */
+  @Test
+  void aSpanStartsWhereTheLastEndedUntilTheThreadStops() {
+    TaskStreamLog log = new TaskStreamLog(Thread.currentThread());
+    TaskStreamReader reader = new TaskStreamReader();
+    reader.attach(log);
+    write(log, 0, 4_000); // short tasks: strides of many, several spans
+    log.flush();
+    long flushedAt = EventClock.epochNanos();
+    busy(2_000_000); // idle, as a runner that retired
+    write(log, 4_000, 4_100);
+    log.flush();
+    List<long[]> spans = new ArrayList<>(); // {first node, start, end}
+    reader.poll(s -> {
+      for (int i = 0; i < s.size(); i++) {
+        if (s.opensSpan(i)) {
+          spans.add(new long[] {s.node(i), s.startNanos(i), 0});
+        }
+        if (s.closesSpan(i)) {
+          spans.get(spans.size() - 1)[2] = s.endNanos(i);
+        }
+      }
+    });
+    int contiguous = 0;
+    for (int k = 1; k < spans.size(); k++) {
+      long[] before = spans.get(k - 1);
+      long[] span = spans.get(k);
+      assertTrue(span[1] >= before[2], "span " + k + " starts after the one before ends");
+      if (span[0] == 4_000) {
+        assertTrue(span[1] > flushedAt, "after the thread stopped, the start is read anew");
+      } else if (span[1] == before[2]) {
+        contiguous++;
+      }
+    }
+    assertTrue(spans.size() > 3, spans.size() + " spans");
+    assertTrue(contiguous > 0, "spans of short tasks on a thread that went straight on share a reading");
+    reader.close();
+  }
+
   private static void busy(long nanos) {
     long end = System.nanoTime() + nanos;
     while (System.nanoTime() < end) {
