@@ -28,7 +28,7 @@ class TaskStreamTest {
    * end and size on the record that closes it.
    */
   record Seen(long run, String key, String group, String worker, String thread, long start, long end,
-      boolean running, boolean failed, boolean opens, boolean closes, int spanTasks) {}
+      boolean running, boolean failed, boolean opens, boolean closes, int spanTasks, int tasks) {}
 
   /** Reads slices as the dashboard does, keeping each thread's open span across polls. */
   static final class Spans {
@@ -45,7 +45,7 @@ class TaskStreamTest {
             assertEquals(b.size() - 1, i, "only the last of a slice runs");
             if (withRunning) {
               out.add(new Seen(b.runId(i), b.key(i), b.group(i), b.worker(i), b.thread().getName(), start, 0,
-                  true, false, opens, false, 0));
+                  true, false, opens, false, 0, 1));
             }
             break;
           }
@@ -53,9 +53,9 @@ class TaskStreamTest {
             span[0] = start;
             span[1] = 0;
           }
-          span[1]++;
+          span[1] += b.tasks(i);
           out.add(new Seen(b.runId(i), b.key(i), b.group(i), b.worker(i), b.thread().getName(), start,
-              b.endNanos(i), false, b.failed(i), opens, b.closesSpan(i), (int) span[1]));
+              b.endNanos(i), false, b.failed(i), opens, b.closesSpan(i), (int) span[1], b.tasks(i)));
         }
       });
       return out;
@@ -97,6 +97,8 @@ class TaskStreamTest {
     Set<String> keys = new HashSet<>();
     long run = seen.get(0).run();
     for (Seen s : seen) {
+      // A run this small is recorded task by task: a record, with its key, for every task.
+      assertEquals(1, s.tasks(), s.toString());
       assertTrue(keys.add(s.key()), "twice: " + s.key());
       assertEquals(run, s.run());
       assertEquals("executor", s.worker());
@@ -210,7 +212,9 @@ class TaskStreamTest {
       int spans = 0;
       int largest = 0;
       long lastEnd = 0;
+      int records = 0;
       for (Seen x : seen) {
+        records += x.key() != null ? 1 : 0;
         assertTrue(x.start() >= lastEnd, "spans follow each other on a thread: " + x);
         if (x.closes()) {
           tasks += x.spanTasks();
@@ -220,9 +224,11 @@ class TaskStreamTest {
           lastEnd = x.end();
         }
       }
-      assertEquals(seen.size(), tasks, "every task is in exactly one closed span");
+      assertEquals(seen.stream().mapToInt(Seen::tasks).sum(), tasks, "every task is in exactly one closed span");
       assertEquals(tiny.size() + 2, tasks); // the squares, the list, the sum
       assertTrue(largest > 16 && spans < tasks / 4, "tiny tasks share spans: " + spans + " spans, largest " + largest);
+      assertTrue(records <= spans + 2, records + " records of tasks for " + spans + " spans: the others were counted");
+      assertEquals(tiny.size(), seen.stream().filter(x -> x.group().equals("square")).mapToInt(Seen::tasks).sum());
 
       Delayed.list(slow).compute();
       List<Seen> timed = ended(reader).stream().filter(x -> x.group().equals("slow")).toList();
@@ -231,6 +237,45 @@ class TaskStreamTest {
         assertTrue(x.opens() && x.closes() && x.spanTasks() == 1, "timed on its own: " + x);
         assertTrue(x.end() - x.start() >= TimeUnit.MILLISECONDS.toNanos(2), x.toString());
       }
+    }
+  }
+
+  /**
+   * In a run too big to be recorded task by task, short tasks are counted; but a counted task
+   * that runs a computation of its own, or fails, still gets a record with its key.
+   */
+  @Test
+  void aCountedTaskThatNestsOrFailsGetsARecordOfItsOwn() {
+    int n = TaskStream.TASK_BY_TASK + 1_000;
+    List<Delayed<Integer>> tiny = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      tiny.add(Delayed.of(Fixtures::square).name("square").call(i));
+    }
+    Delayed<Integer> outer = Delayed.of((Integer x) -> chainOf(2, x).compute()).name("outer").call(tiny.get(n / 2));
+    tiny.set(n / 2 + 1, outer);
+    Delayed<Integer> sum = Delayed.of(Fixtures::sum).name("sum").call(Delayed.list(tiny));
+    try (TaskStreamReader reader = TaskStream.open(); Config.Scope s = Config.with(Scheduler.SYNC)) {
+      sum.compute();
+      List<Seen> seen = ended(reader);
+      Seen o = seen.stream().filter(x -> outer.key().equals(x.key())).findFirst().orElseThrow(
+          () -> new AssertionError("no record of the outer task"));
+      assertTrue(o.opens() && o.closes() && o.end() >= o.start(), o.toString());
+      List<Seen> inner = seen.stream().filter(x -> x.run() != o.run()).toList();
+      assertEquals(2, inner.size(), "the inner computation's tasks, one by one: " + inner);
+      for (Seen x : inner) {
+        assertTrue(x.opens() && x.closes() && x.start() >= o.start() && x.end() <= o.end(), x.toString());
+      }
+      assertEquals(n + 2, seen.stream().filter(x -> x.run() == o.run()).mapToInt(Seen::tasks).sum(),
+          "every task of the outer run once, counted or recorded");
+
+      List<Delayed<Integer>> failing = new ArrayList<>(tiny.subList(0, n));
+      failing.set(n - 10, Delayed.of(Fixtures::divide).name("divide").call(3, 0));
+      Delayed<Integer> bad = Delayed.of(Fixtures::sum).name("sum").call(Delayed.list(failing));
+      assertThrows(TaskFailedException.class, bad::compute);
+      List<Seen> after = ended(reader).stream().filter(Seen::failed).toList();
+      assertEquals(1, after.size(), after.toString());
+      assertEquals(failing.get(n - 10).key(), after.get(0).key());
+      assertTrue(after.get(0).closes());
     }
   }
 }

@@ -55,7 +55,7 @@ public class TaskStreamLogBenchmark {
   @OperationsPerInvocation(BATCH)
   public void beginAndEnd() {
     for (int i = 0; i < BATCH; i++) {
-      log.begin(run, i, tasks[i & 15], 0);
+      log.begin(run, null, i, tasks[i & 15], 0);
       log.end(false, 0);
     }
     log.flush();

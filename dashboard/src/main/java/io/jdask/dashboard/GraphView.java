@@ -20,7 +20,7 @@ import java.util.Map;
  */
 final class GraphView {
   /** Larger graphs are not drawn: a few thousand nodes is what a browser lays out readably. */
-  static final int MAX_NODES = 5_000;
+  static final int MAX_NODES = io.jdask.spi.TaskStream.TASK_BY_TASK; // those runs' tasks have records of their own
   /** The run of a graph given to showGraph: events of every run colour it. */
   static final long ANY_RUN = -1;
 

@@ -38,8 +38,6 @@ final class StreamModel {
   private int[] spanTasks = new int[16];
   private long[] spanKeyId = new long[16];
   private String[] spanKey = new String[16];
-  /** Tasks counted by group index in the segment being read ({@link TaskRecords#inner}); all 0 between segments. */
-  private final int[] innerCounts = new int[TaskRecords.GROUP_INDICES];
   // The row of the last record: a thread's records come in runs, so most lookups end here.
   private Thread lastThread;
   private String lastWorker;
@@ -121,16 +119,6 @@ final class StreamModel {
   void records(TaskRecords b) {
     Thread thread = b.thread();
     int n = b.size();
-    if (n > 0 && b.summarized()) {
-      long runId = b.runId(0);
-      int row = rowOf(b.worker(0), thread);
-      boolean followed = graph != null && graph.follows(runId);
-      // The first task may have been handed as running: it is then read on its own.
-      if (!followed && (running[row] == null || running[row].run != runId)) {
-        summary(b, runId, row, runStats(runId));
-        return;
-      }
-    }
     int i = 0;
     while (i < n) { // one segment per run (a thread may run tasks of several in one slice)
       long runId = b.runId(i);
@@ -144,9 +132,9 @@ final class StreamModel {
   }
 
   /**
-   * Tasks {@code from .. to - 1} of one run on one row. The hot loop: span state and the counts
-   * of the last two groups stay in locals, and reach the row's arrays and the run once per
-   * segment. Returns {@code to}.
+   * Records {@code from .. to - 1} of one run on one row. Span state and the counts of the last
+   * two groups stay in locals, and reach the row's arrays and the run once per segment. Returns
+   * {@code to}.
    */
   private int segment(TaskRecords b, int from, int to, long runId, int row, RunStats run, boolean followed) {
     long start = spanStart[row];
@@ -155,127 +143,76 @@ final class StreamModel {
     int done0 = 0;
     int group1 = -1;
     int done1 = 0;
-    int[] counts = innerCounts;
-    int top = -1; // the highest group index counted in counts
-    boolean countInner = !followed; // a followed run's graph wants every task's state
     for (int i = from; i < to; i++) {
-      if (countInner && i > 0 && b.inner(i)) {
-        // Most tasks of a span: counted by group index, without a branch on the group (groups
-        // interleave in most graphs, and a mispredicted branch costs more than this whole step).
-        int g = b.groupIndex(i);
-        counts[g]++;
-        top = Math.max(top, g);
-        tasks++;
-        continue;
-      }
       boolean opens = b.opensSpan(i);
       if (opens) {
         start = b.startNanos(i);
         tasks = 0;
       }
-      // Only the first task of a slice can have been handed before, as running.
-      boolean wasRunning = i == 0 && running[row] != null && running[row].is(runId, b.node(i), start);
-      if (b.running(i)) {
-        if (!wasRunning) {
-          int group = table.groupOf(b.group(i));
-          running[row] = new Now(runId, b.node(i), start, table.group(group), b.key(i));
-          run.taskStarted(group, table, start);
-          if (followed) {
-            graphState(b, i, TaskEvent.State.STARTED);
-          }
-        }
-        break; // the last of the slice; its span goes on
-      }
-      boolean failed = b.failed(i);
-      int group = groupOf(b, i);
-      if (wasRunning || failed) {
-        if (wasRunning) {
-          running[row] = null;
-        }
-        run.taskDone(group, table, failed, wasRunning);
-      } else if (group == group0) {
-        done0++;
-      } else if (group == group1) {
-        done1++;
+      int group;
+      int k;
+      boolean failed = false;
+      if (b.counted(i)) {
+        // Tasks of one group counted inside the span: no key, never running, never failed.
+        k = b.tasks(i);
+        group = k > 0 ? groupOf(b.group(i)) : -1;
       } else {
-        run.tasksDone(group1, table, done1);
-        group1 = group0;
-        done1 = done0;
-        group0 = group;
-        done0 = 1;
+        // Only the first task of a slice can have been handed before, as running.
+        boolean wasRunning = i == 0 && running[row] != null && running[row].is(runId, b.node(i), start);
+        if (b.running(i)) {
+          if (!wasRunning) {
+            int g = table.groupOf(b.group(i));
+            running[row] = new Now(runId, b.node(i), start, table.group(g), b.key(i));
+            run.taskStarted(g, table, start);
+            if (followed) {
+              graphState(b, i, TaskEvent.State.STARTED);
+            }
+          }
+          break; // the last of the slice; its span goes on
+        }
+        failed = b.failed(i);
+        group = groupOf(b, i);
+        k = 1;
+        if (wasRunning || failed) {
+          if (wasRunning) {
+            running[row] = null;
+          }
+          run.taskDone(group, table, failed, wasRunning);
+          k = 0; // counted here
+        }
+        if (opens) {
+          spanOpens(b, i, row, group);
+        }
+        if (followed) {
+          graphState(b, i, failed ? TaskEvent.State.FAILED : TaskEvent.State.FINISHED);
+        }
+        tasks++;
       }
-      if (opens) {
-        spanOpens(b, i, row, group);
+      if (k > 0) {
+        if (group == group0) {
+          done0 += k;
+        } else if (group == group1) {
+          done1 += k;
+        } else {
+          run.tasksDone(group1, table, done1);
+          group1 = group0;
+          done1 = done0;
+          group0 = group;
+          done0 = k;
+        }
+        if (b.counted(i)) {
+          tasks += k;
+        }
       }
-      tasks++;
       if (b.closesSpan(i)) {
         spanCloses(b, i, runId, row, run, start, tasks, failed);
-      }
-      if (followed) {
-        graphState(b, i, failed ? TaskEvent.State.FAILED : TaskEvent.State.FINISHED);
       }
     }
     run.tasksDone(group0, table, done0);
     run.tasksDone(group1, table, done1);
-    for (int g = 0; g <= top; g++) {
-      if (counts[g] != 0) {
-        run.tasksDone(groupOf(b.groupAt(g)), table, counts[g]);
-        counts[g] = 0;
-      }
-    }
     spanStart[row] = start;
     spanTasks[row] = tasks;
     return to;
-  }
-
-  /**
-   * A {@link TaskRecords#summarized} slice of one run on one row, as {@link #segment} reads it,
-   * but reading only the tasks that open or close a span, failed, or have keys given whole; the
-   * others are counted from the slice's counts per group.
-   */
-  private void summary(TaskRecords b, long runId, int row, RunStats run) {
-    int n = b.size();
-    int[] counts = innerCounts;
-    int groups = b.groupIndices();
-    for (int g = 0; g < groups; g++) {
-      counts[g] = b.tasksOfGroup(g);
-    }
-    long start = spanStart[row];
-    int tasks = spanTasks[row];
-    int next = 0; // the first task not read yet
-    for (int i = b.nextEdge(0); i < n; i = b.nextEdge(i + 1)) {
-      tasks += i - next; // inner tasks of the open span
-      next = i + 1;
-      boolean opens = b.opensSpan(i);
-      if (opens) {
-        start = b.startNanos(i);
-        tasks = 0;
-      }
-      boolean failed = b.failed(i);
-      long keyId = b.keyId(i);
-      if (keyId == 0) { // not in the counts
-        run.taskDone(table.groupOf(b.group(i)), table, failed, false);
-      } else if (failed) { // in the counts as done
-        counts[b.groupIndex(i)]--;
-        run.taskDone(groupOf(b.group(i)), table, true, false);
-      }
-      if (opens) {
-        spanOpens(b, i, row, groupOf(b, i));
-      }
-      tasks++;
-      if (b.closesSpan(i)) {
-        spanCloses(b, i, runId, row, run, start, tasks, failed);
-      }
-    }
-    tasks += n - next;
-    for (int g = 0; g < groups; g++) {
-      if (counts[g] != 0) {
-        run.tasksDone(groupOf(b.groupAt(g)), table, counts[g]);
-        counts[g] = 0;
-      }
-    }
-    spanStart[row] = start;
-    spanTasks[row] = tasks;
   }
 
   /** Task {@code i} opens a span on {@code row}: the span's bar is named after it. */

@@ -122,7 +122,7 @@ public final class LocalRun {
     this.runId = TaskEvents.newRunId();
     this.observed = TaskEvents.active();
     this.taskEvents = observed && TaskEvents.wantInProcessTasks();
-    this.recorded = TaskStream.active() ? new TaskStreamLog.StreamRun(runId, worker) : null;
+    this.recorded = TaskStream.active() ? new TaskStreamLog.StreamRun(runId, worker, plan.size() <= TaskStream.TASK_BY_TASK) : null;
     int n = plan.size();
     results = Pages.objects(Object.class, n);
     waiting = Pages.ints(n);
@@ -540,7 +540,7 @@ public final class LocalRun {
       // Task events time every task; the stream's log times spans of short tasks itself.
       long start = taskEvents ? EventClock.epochNanos() : 0L;
       if (log != null) {
-        log.begin(recorded, node, plan.task(node), start);
+        log.begin(recorded, plan, node, plan.task(node), start);
       }
       if (taskEvents) {
         publishTask(node, start, start, TaskEvent.State.STARTED, null);

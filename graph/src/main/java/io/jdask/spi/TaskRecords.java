@@ -20,13 +20,14 @@ import io.jdask.graph.Keys;
  * carries the span's end. A record that both opens and closes a span was timed on its own. A
  * reader never hands on a record whose span opened before the reader did.
  *
- * <h2>Summaries</h2>
+ * <h2>Counted tasks</h2>
  *
- * Most slices of a busy thread are whole chunks its log has left behind, every task in them
- * ended and of one computation. Such a slice is {@link #summarized}: it counts its tasks per
- * group ({@link #tasksOfGroup}) and marks the few a reader must read on its own ({@link
- * #nextEdge}), so that a reader that wants counts and spans reads a few records per span
- * instead of every one.
+ * Most short tasks of a span have no record of their own: they are <em>counted</em>, and a
+ * <em>count record</em> ({@link #counted}) says how many tasks of one group ran in the span
+ * ({@link #tasks}). A count record has a group but no key and no node, and never runs or fails;
+ * the last record of a span, the one that carries its end, is often one. A span's first task,
+ * tasks that failed or ran a computation of their own, and every task of a run of at most
+ * {@link TaskStream#TASK_BY_TASK} tasks always have records of their own ({@link #tasks} 1).
  */
 public final class TaskRecords {
   private TaskStreamLog.Chunk chunk;
@@ -40,7 +41,6 @@ public final class TaskRecords {
   private boolean lastRuns;
   /** Records that had ended when the reader looked: all but the last if it was running. */
   private int ended;
-  private boolean summarized;
 
   TaskRecords() {}
 
@@ -51,13 +51,6 @@ public final class TaskRecords {
     thread = t;
     lastRuns = lastRunning;
     ended = lastRunning ? size - 1 : size;
-    summarized = false;
-  }
-
-  /** The whole of a chunk the writer left with its summary complete ({@link #summarized}). */
-  void pointWhole(TaskStreamLog.Chunk c, int count, Thread t) {
-    point(c, 0, count, t, false);
-    summarized = true;
   }
 
   /**
@@ -102,7 +95,7 @@ public final class TaskRecords {
     return chunk.name[chunk.tag[offset + i] & 0xFFFFFF];
   }
 
-  /** The task's node in its run's plan ({@link RunEvent#plan()}). */
+  /** The task's node in its run's plan ({@link RunEvent#plan()}); -1 for a count record. */
   public int node(int i) {
     return chunk.node[offset + i];
   }
@@ -112,89 +105,34 @@ public final class TaskRecords {
     return chunk.keyId[offset + i];
   }
 
-  /** The task's group; free for generated keys, a substring for keys given whole. */
+  /** The task's group; free for generated keys and count records, a substring for keys given whole. */
   public String group(int i) {
     String name = name(i);
-    return chunk.keyId[offset + i] != 0 ? name : Keys.group(name);
+    return chunk.keyId[offset + i] != 0 || counted(i) ? name : Keys.group(name);
   }
 
-  /** The task's key; free for keys given whole, built for generated ones. */
+  /** The task's key; free for keys given whole, built for generated ones; null for a count record. */
   public String key(int i) {
+    if (counted(i)) {
+      return null;
+    }
     String name = name(i);
     long id = chunk.keyId[offset + i];
     return id != 0 ? Keys.format(name, id) : name;
   }
 
   /**
-   * True if task {@code i} is one of the many a reader only needs to count: it has a generated
-   * key, ended without failing inside its span, and neither opens nor closes it. Its group is then
-   * {@link #groupAt}({@link #groupIndex}(i)). One test where {@link #opensSpan}, {@link #running},
-   * {@link #failed}, {@link #closesSpan} and {@link #keyId} would be five.
+   * True if record {@code i} is a count record: {@link #tasks} tasks of {@link #group} that ran
+   * inside the span, counted rather than recorded one by one. It has no key ({@link #keyId} 0,
+   * {@link #node} -1), has ended, and did not fail.
    */
-  public boolean inner(int i) {
-    int at = offset + i;
-    return i < ended && chunk.end[at] == TaskStreamLog.UNTIMED && chunk.start[at] == 0 && chunk.keyId[at] != 0;
+  public boolean counted(int i) {
+    return chunk.node[offset + i] == TaskStreamLog.COUNTED;
   }
 
-  /**
-   * For a task with a generated key, the index of its group among this slice's groups: tasks of
-   * the slice with the same index have the same group. Below {@link #GROUP_INDICES}.
-   */
-  public int groupIndex(int i) {
-    return chunk.tag[offset + i] & 0xFFFFFF;
-  }
-
-  /** The group of index {@code g} ({@link #groupIndex}), in this slice. */
-  public String groupAt(int g) {
-    return chunk.name[g];
-  }
-
-  /** Group indices are below this. */
-  public static final int GROUP_INDICES = TaskStreamLog.NAMES;
-
-  /**
-   * True if this slice comes with a summary: every task in it has ended, all belong to one
-   * computation, and a reader that counts tasks per group and reads spans may take the counts
-   * from {@link #tasksOfGroup} and read only the tasks {@link #nextEdge} finds. The others are
-   * tasks with a generated key inside a span, neither opening nor closing it, and not failed:
-   * {@link #inner} for each.
-   */
-  public boolean summarized() {
-    return summarized;
-  }
-
-  /** In a {@link #summarized} slice: group indices {@code 0 .. groupIndices() - 1} may be used. */
-  public int groupIndices() {
-    return chunk.names;
-  }
-
-  /**
-   * In a {@link #summarized} slice: how many of its tasks with a generated key have group index
-   * {@code g} ({@link #groupIndex}), failed ones included.
-   */
-  public int tasksOfGroup(int g) {
-    return chunk.perName[g];
-  }
-
-  /**
-   * In a {@link #summarized} slice: the first task from {@code from} on that is not {@link
-   * #inner} (it opens or closes a span, failed, or has a key given whole), or {@link #size()} if
-   * there is none.
-   */
-  public int nextEdge(int from) {
-    if (from >= size) {
-      return size;
-    }
-    long[] edges = chunk.edges;
-    int w = from >>> 6;
-    long bits = edges[w] & -1L << from; // the shift takes from mod 64
-    while (bits == 0) {
-      if (++w == edges.length) {
-        return size;
-      }
-      bits = edges[w];
-    }
-    return Math.min(size, (w << 6) + Long.numberOfTrailingZeros(bits));
+  /** The tasks record {@code i} stands for: 1 for a task's own record; for a count record, its count (0 for one that only closes its span). */
+  public int tasks(int i) {
+    return chunk.tasks[offset + i];
   }
 
   /** True if task {@code i} is the first of its span: {@link #startNanos} is then its start. */

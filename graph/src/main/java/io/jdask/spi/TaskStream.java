@@ -10,10 +10,10 @@ import java.util.List;
  *
  * <p>Why a second path beside {@link TaskEvents}: a trivial task on THREADS costs about
  * 0.35 µs, and a {@link TaskEvent} per start and end, handed to listeners on the worker thread,
- * costs half that again. Here a task costs its thread a few stores into primitive columns of
- * that thread's own {@link TaskStreamLog}, and a clock read per span of short tasks (a task of
- * 50 µs or more is timed on its own); the readers do the rest, on their own threads, when they
- * poll. Only while a reader is open is anything recorded.
+ * costs half that again. Here a short task costs its thread a count in that thread's own
+ * {@link TaskStreamLog}, and a span of short tasks a clock read and a few records (a task of
+ * 50 µs or more is timed on its own, with a record); the readers do the rest, on their own
+ * threads, when they poll. Only while a reader is open is anything recorded.
  *
  * <p>A {@link TaskListener} that reads this stream says so ({@link
  * TaskListener#readsTaskStream()}): backends then build no {@link TaskEvent} of in-process
@@ -26,6 +26,13 @@ public final class TaskStream {
   private static final List<TaskStreamReader> READERS = new ArrayList<>(); // guarded by LOCK
   private static volatile boolean active;
   private static final ThreadLocal<TaskStreamLog> MINE = new ThreadLocal<>();
+
+  /**
+   * Runs of at most this many tasks are recorded task by task: every task has a record, with its
+   * key, though short ones still share their span's times. The dashboard's graph page draws runs
+   * up to this size and colours each task by its state.
+   */
+  public static final int TASK_BY_TASK = 5_000;
 
   private TaskStream() {}
 

@@ -1,5 +1,6 @@
 package io.jdask.spi;
 
+import io.jdask.graph.Plan;
 import io.jdask.graph.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,10 +13,11 @@ import java.util.List;
  * of primitive columns, written by that thread alone and read by any number of
  * {@link TaskStreamReader}s, each at its own position.
  *
- * <p>A task costs its thread one record: at its start the node, key and run are written and the
- * chunk's count is published with a release store; at its end, the end is published the same
- * way (negated if the task threw). On x86 both are plain stores: no fence, no allocation, no
- * lock, no shared cache line. Readers see a started record as running until its end appears.
+ * <p>A record is written once: its node, key, run, start and end (0 while its task runs, negated
+ * if it threw), then the chunk's count is published with a release store; a record that was
+ * running when published gets its end later, published the same way. On x86 both are plain
+ * stores: no fence, no allocation, no lock, no shared cache line. Readers see a record as
+ * running until its end appears.
  *
  * <h2>Spans: timing tasks too short to time one by one</h2>
  *
@@ -28,28 +30,34 @@ import java.util.List;
  * {@value #MAX_STRIDE}; back to 1 as soon as one is longer than twice that, and whenever the
  * thread stops taking tasks). Within a span the clock is also read every {@value #CHECK_EVERY}
  * tasks, and the span closed if it is long enough already, so that when tasks turn long no more
- * than that many are timed together. A record whose start opens a span carries the clock
- * reading; the others carry 0. A record whose end closes a span carries the reading; the others carry
- * {@link #UNTIMED}. When the thread goes straight on from one span of short tasks to the next,
- * the reading that closed the one opens the other: one clock read a span, not two, and the time
- * between the two tasks counts toward the later span, as it does between the tasks inside one.
- * A span closes early when a task fails, when the thread stops taking tasks ({@link #flush}),
- * and around a task that runs a computation of its own: those inner tasks (nested records, on
- * the same thread, while the outer one is open) are always timed one by one.
+ * than that many are timed together. When the thread goes straight on from one span of short
+ * tasks to the next, the reading that closed the one opens the other: one clock read a span, not
+ * two, and the time between two tasks counts toward the later span, as it does inside one.
  *
- * <h2>Summaries: most records need not be read one by one</h2>
+ * <h2>Counts: most tasks of a span write nothing</h2>
  *
- * A reader that only counts tasks per group, and draws a bar per span, needs from a span's inner
- * records nothing but their group. So each chunk also counts, per name slot, its records with a
- * generated key ({@link Chunk#perName}), and marks in a bitset the records that a reader must
- * read on their own ({@link Chunk#edges}): those that open or close a span, those timed on their
- * own, and those with a key given whole. When the writer leaves a chunk with every record ended
- * and all of one run, it marks the chunk {@link Chunk#whole}: a reader then takes its counts and
- * reads only its edges, some 2% of the records of short tasks, instead of 28 bytes of every
- * record, written by another core. A count costs the writer one increment in a table it touches
- * anyway; an edge, one store on its slower paths (where it reads the clock, or adds a name).
+ * A span's first task gets a record of its own, which carries the span's start. The tasks after
+ * it are <em>counted</em>: a task of one of the last two groups (by the identity of its group
+ * string, which one Delayed function shares among its tasks) adds one to that group's count in
+ * this object, and a countdown ({@link #ready}) says when the next check is due; nothing else.
+ * That is the whole of {@link #begin} and {@link #end} for most tasks, a few instructions on data
+ * the thread holds in its cache. An earlier log wrote 28 bytes of columns per task, and even a
+ * version of it that only counted per chunk left the dashboard's figure above 5% (see
+ * docs/dashboard.md): the stores and the branches around them were the cost, not the memory.
+ * Counts are written as <em>count records</em> ({@link #COUNTED} as the node, the group as the
+ * name, the number in {@link Chunk#tasks}): when a third group comes (the older count is written
+ * out), and as the span closes, the last of them carrying the span's end. So a span is a handful
+ * of records whatever its length; a reader reads every record, some 1 for each 30 to 1,000 tasks.
  *
- * <h2>Chunks are reused, and hold no reference per record</h2>
+ * <p>What counting gives up: a counted task is not seen running, and has no key in the stream.
+ * Where that matters a task gets a record: the span's first; a task that fails (the span closes
+ * before it, on the counts, and it is drawn ending where it failed, its start not known closer);
+ * a task that runs a computation of its own (the span closes as the inner computation starts, and
+ * the outer task's record opens there; the inner tasks are timed one by one); every task while
+ * the caller gives clock readings (task events are on); and every task of a run small enough
+ * for the dashboard's graph page ({@link StreamRun#byTask}), which colours each task by its state.
+ *
+  * <h2>Chunks are reused, and hold no reference per record</h2>
  *
  * A chunk holds {@value #CHUNK} records. Allocating one per that many tasks, as the log first
  * did, cost about 2.4 ns of the 16 a task costs (a reader's drain included), and chunks that
@@ -65,7 +73,7 @@ import java.util.List;
  * instead, written once per distinct run or name.
  *
  * <p>A reader that attaches does not start in the middle of a chunk that does not count it: the
- * writer begins a fresh chunk at its next task, counting the new reader, and that is where the
+ * writer begins a fresh chunk at its next record (the next check, at the latest), counting the new reader, and that is where the
  * reader starts ({@link #attach}). A reader that detaches ({@link #detach}) is not counted in
  * chunks begun after; it still reads, and lets go of, the ones that counted it. A chunk whose
  * holds never all return (a reader that stopped reading) is not reused; it is garbage once no
@@ -73,7 +81,7 @@ import java.util.List;
  * key, so a log never keeps a user's data alive.
  */
 final class TaskStreamLog {
-  /** Records per chunk: a chunk is about 32 KB. */
+  /** Records per chunk: a chunk is about 28 KB. */
   static final int CHUNK = 1024;
   /** Key names per chunk: one per record at most (keys given whole take one each). */
   static final int NAMES = CHUNK;
@@ -82,7 +90,7 @@ final class TaskStreamLog {
   /** Distinct runs per chunk; a chunk that needs more ends early. */
   static final int RUNS = 8;
   /** Chunks a log keeps for reuse; more released at once are left to the collector. */
-  static final int POOL = 128;
+  static final int POOL = 32;
   /** The shortest span worth a clock reading of its own: shorter tasks are timed together. */
   static final long SPAN_NANOS = 50_000;
   /** The most tasks timed together. */
@@ -92,8 +100,10 @@ final class TaskStreamLog {
    * already long enough: when tasks turn long, at most that many are timed together.
    */
   static final int CHECK_EVERY = 32;
-  /** The end of a task that ended inside a span: ended, not timed. */
+  /** The end of a record that ended inside a span: ended, not timed. */
   static final long UNTIMED = 1;
+  /** The node of a count record: tasks of one group counted inside a span, not one task. */
+  static final int COUNTED = -1;
 
   final Thread owner;
 
@@ -101,7 +111,7 @@ final class TaskStreamLog {
   private Chunk tail; // written under the monitor; the writer reads it freely
   private int readers; // attached readers: each new chunk counts them (read racily by flush)
   private final List<Position> joining = new ArrayList<>(); // attached, waiting for a chunk of their own
-  private volatile boolean joinPending; // read by the writer at every task: cheap, and rarely true
+  private volatile boolean joinPending; // read by the writer on its slow paths only
 
   // Released chunks, pushed by whoever let go last, taken by the writer.
   private volatile Chunk free; // through FREE: a stack linked by Chunk.nextFree
@@ -119,8 +129,8 @@ final class TaskStreamLog {
   private int slot0;
   private int slot1;
   // Records found by their index in tail, which no record can move past while one is open or
-  // pending (see begin); only records nested in another keep a reference to their chunk.
-  private int depth;
+  // pending (see beginAny); only records nested in another keep a reference to their chunk.
+  private int depth; // records open: the top-level one and those nested in it
   private int topIndex; // the open top-level record: index in tail, or in topChunk if it had nested records
   private Chunk topChunk; // set on the first nested record only (rare)
   private Chunk[] nestedChunk = new Chunk[4]; // records nested inside the top-level one, by depth - 1
@@ -128,75 +138,103 @@ final class TaskStreamLog {
   /** A span of top-level tasks is open: its first record carries its start. */
   private boolean spanOpen;
   private long spanStart;
+  /** The run and plan of the open span's tasks, and the group of its first (a name for a closing count). */
+  private StreamRun spanRun;
+  private Plan spanPlan;
+  private String spanName;
   /**
    * The reading that closed the last span. While the stride is above 1 (set only as a span
    * closes, and back to 1 when the thread stops taking tasks) the thread went straight on from
    * that span, and the next one starts there: one clock read for both.
    */
   private long lastClose;
-  private int spanTasks;
+  private int spanTasks; // top-level tasks ended in the open span, counted ones included
   /** Top-level tasks per span: 1 times every task; more while tasks are short. */
   private int stride = 1;
-  /** The index in tail of the last top-level task that ended inside the open span, its end not published yet; or -1. */
+  /** The index in tail of the last top-level record that ended inside the open span, its end not published yet; or -1. */
   private int pendingIndex = -1;
+  /**
+   * The fast path's countdown. Above 0 between tasks: that many more tasks of the open span may
+   * be counted without a record ({@link #begin}'s first branch). Below 0 while such a counted
+   * task runs: minus what was left as it began. 0: every task takes the slow paths.
+   */
+  private int ready;
+  private int granted; // the countdown's value when it was last set: to count its tasks when it runs out
+  /** The counted task that runs now: its node if counted in acc0, ~node in acc1 (the slow paths look it up in spanPlan). */
+  private int currentNode;
+  // Counted tasks of the open span, by the identity of their group string: two groups at a time.
+  private String acc0;
+  private int acc0Count;
+  private String acc1;
+  private int acc1Count;
 
   TaskStreamLog(Thread owner) {
     this.owner = owner;
   }
 
   /**
-   * Writer: records that {@code task}, node {@code node} of {@code run}, starts now. {@code now}
-   * is a clock reading the caller took anyway, or 0 to let the log read the clock when it needs to.
+   * Writer: records that {@code task}, node {@code node} of {@code plan} in {@code run}, starts
+   * now. {@code now} is a clock reading the caller took anyway, or 0 to let the log read the clock
+   * when it needs to; a run gives readings for all its tasks (task events are on) or for none.
+   * {@code plan} is read on slow paths only, to name a counted task that fails or runs a
+   * computation of its own in the record it gets there; if it is null (tests), that record has
+   * the task's group as its key.
    *
-   * <p>The common case is this method alone: a task inside an open span of short ones, with room
-   * in the chunk and its run and name in the last slots. It is small so that the compiler inlines
-   * it ({@code TaskStreamLogBenchmark}: 9.1 ns a task inlined, 14.3 ns called; 6.2 to 6.5
-   * inlined since spans of 50 µs).
+   * <p>The common case is the first branch alone: a task inside an open span of short ones, of
+   * one of the last two groups. It writes no record, only a count in this object, so that the
+   * runner's loop stays as it is without a log (see the class comment).
    */
-  void begin(StreamRun run, int node, Task task, long now) {
-    int pending = pendingIndex;
-    int i = tailCount;
-    long id = task.keyId();
-    if (pending >= 0 && depth == 0 && i < CHUNK && run == lastRun && now == 0 && id != 0 && !joinPending) {
-      String name = task.group();
-      int ns = name == name0 ? slot0 : name == name1 ? slot1 : -1;
-      if (ns >= 0) {
-        Chunk c = tail;
-        END.setRelease(c.end, pending, UNTIMED); // the previous task ended inside this span
-        pendingIndex = -1;
-        c.node[i] = node;
-        c.tag[i] = runSlot << 24 | ns;
-        c.keyId[i] = id; // start stays 0: reuse() cleared it
-        c.perName[ns]++;
-        tailCount = i + 1;
-        COUNT.setRelease(c.count, COUNT_AT, i + 1);
-        topIndex = i;
-        depth = 1;
+  void begin(StreamRun run, Plan plan, int node, Task task, long now) {
+    int r = ready;
+    if (r > 0 && run == spanRun) {
+      String group = task.group();
+      if (group == acc0) {
+        acc0Count++;
+        ready = -r;
+        currentNode = node;
+        return;
+      }
+      if (group == acc1) {
+        acc1Count++;
+        ready = -r;
+        currentNode = ~node; // negative: counted in acc1
         return;
       }
     }
-    beginAny(run, node, task, now);
+    beginAny(run, plan, node, task, now);
   }
 
   /** Writer: {@link #begin} in every case. */
-  private void beginAny(StreamRun run, int node, Task task, long now) {
+  private void beginAny(StreamRun run, Plan plan, int node, Task task, long now) {
+    int r = ready;
+    if (r > 0 && run == spanRun && depth == 0) {
+      // A counted task of a third group: the older of the two counts is written out first.
+      rotate(task.group());
+      ready = -r;
+      currentNode = node;
+      return;
+    }
     long start = 0;
-    if (depth > 0) {
+    if (r < 0 || depth > 0) {
       // An inner computation: its tasks are timed one by one, and the outer task's span closes
       // at its end. The outer record is still in tail: nothing was written since it began.
+      if (r < 0) {
+        // The outer task was counted, not recorded: the span closes now, and the outer task
+        // gets a record of its own from here (when it began is not known closer than that).
+        now = now != 0 ? now : EventClock.epochNanos();
+        recordCountedTask(now, false);
+      }
       if (depth == 1 && topChunk == null) {
         topChunk = tail;
       }
       start = now != 0 ? now : EventClock.epochNanos();
     } else {
-      if (pendingIndex >= 0) { // in tail: no record was written after it
-        if (joinPending) {
-          // A reader starts at this task: the span closes before it, so that the reader knows
-          // when this task's span began and reads every task from here on.
-          closeSpan(tail, pendingIndex, false, EventClock.epochNanos());
-        } else {
-          END.setRelease(tail.end, pendingIndex, UNTIMED);
-        }
+      if (spanOpen && (run != spanRun || joinPending)) {
+        // Another run's task on this thread, or a reader that starts here: the span closes
+        // before it, so that each reader knows when the spans it reads began.
+        closeWithCounts(EventClock.epochNanos());
+      } else if (pendingIndex >= 0) { // in tail: no record was written after it
+        END.setRelease(tail.end, pendingIndex, UNTIMED);
         pendingIndex = -1;
       }
       if (!spanOpen) {
@@ -204,32 +242,14 @@ final class TaskStreamLog {
         spanOpen = true;
         spanStart = start;
         spanTasks = 0;
+        spanRun = run;
+        spanPlan = plan;
+        spanName = task.group();
       }
-    }
-    Chunk c = tail;
-    // A record may add a run to the chunk's table: room is made first, so that no slot is taken
-    // in a chunk the record then leaves. (Names cannot run out first: a record adds one at most.)
-    if (tailCount == CHUNK || joinPending || run != lastRun && c.runs == RUNS) {
-      nextChunk();
-      c = tail;
     }
     long id = task.keyId();
     String name = id != 0 ? task.group() : task.key(); // both are fields: nothing is built here
-    int ns = name == name0 ? slot0 : name == name1 ? slot1 : nameSlot(c, name);
-    int rs = run == lastRun ? runSlot : runSlot(c, run);
-    int i = tailCount;
-    c.node[i] = node;
-    c.tag[i] = rs << 24 | ns;
-    c.keyId[i] = id;
-    c.start[i] = start;
-    if (id != 0) {
-      c.perName[ns]++;
-    }
-    if (start != 0 || id == 0) {
-      c.edge(i);
-    }
-    tailCount = i + 1;
-    COUNT.setRelease(c.count, COUNT_AT, i + 1);
+    int i = append(run, node, name, id, start, 1, 0);
     if (depth == 0) {
       topIndex = i;
     } else {
@@ -237,10 +257,118 @@ final class TaskStreamLog {
         nestedChunk = Arrays.copyOf(nestedChunk, depth * 2);
         nestedIndex = Arrays.copyOf(nestedIndex, depth * 2);
       }
-      nestedChunk[depth - 1] = c;
+      nestedChunk[depth - 1] = tail;
       nestedIndex[depth - 1] = i;
     }
     depth++;
+  }
+
+  /**
+   * Writer: appends a record to tail, a new chunk if it must, and publishes it with {@code end}
+   * (0 while it runs, which only task records do); returns its index in tail.
+   */
+  private int append(StreamRun run, int node, String name, long id, long start, int tasks, long end) {
+    Chunk c = tail;
+    // A record may add a run to the chunk's table: room is made first, so that no slot is taken
+    // in a chunk the record then leaves. (Names cannot run out first: a record adds one at most.)
+    if (tailCount == CHUNK || joinPending || run != lastRun && c.runs == RUNS) {
+      nextChunk();
+      c = tail;
+    }
+    int ns = name == name0 ? slot0 : name == name1 ? slot1 : nameSlot(c, name);
+    int rs = run == lastRun ? runSlot : runSlot(c, run);
+    int i = tailCount;
+    c.node[i] = node;
+    c.tag[i] = rs << 24 | ns;
+    c.keyId[i] = id;
+    c.start[i] = start;
+    c.tasks[i] = tasks;
+    c.end[i] = end; // plain: the count's release store publishes it
+    tailCount = i + 1;
+    COUNT.setRelease(c.count, COUNT_AT, i + 1);
+    return i;
+  }
+
+  /** Writer: a count record of the open span, ended inside it; its index in tail. */
+  private void appendCount(String group, int tasks) {
+    append(spanRun, COUNTED, group, 0, 0, tasks, UNTIMED);
+  }
+
+  /** Writer: the counted task now starting is of {@code group}, neither of the two counted. */
+  private void rotate(String group) {
+    if (acc1Count > 0) {
+      appendCount(acc1, acc1Count);
+    }
+    acc1 = acc0;
+    acc1Count = acc0Count;
+    acc0 = group;
+    acc0Count = 1;
+  }
+
+  /**
+   * Writer: the counted task that runs now (node {@code currentNode} of the span's plan) leaves
+   * the counts for a record of its own: it failed, or runs a computation of its own. The span
+   * closes at {@code now} on the counts before it; then the task's record opens a span at
+   * {@code now} (still running) or, if it {@code failed}, is that span, ended at {@code now}.
+   */
+  private void recordCountedTask(long now, boolean failed) {
+    spanTasks += granted + ready; // those of the countdown that ended before it
+    boolean inAcc1 = currentNode < 0;
+    int node = inAcc1 ? ~currentNode : currentNode;
+    Task task = spanPlan != null ? spanPlan.task(node) : null;
+    String group = inAcc1 ? acc1 : acc0;
+    if (inAcc1) {
+      acc1Count--;
+    } else {
+      acc0Count--;
+    }
+    ready = 0;
+    StreamRun run = spanRun;
+    closeWithCounts(now);
+    spanOpen = true;
+    spanStart = now;
+    spanTasks = 0;
+    spanRun = run;
+    spanName = group;
+    long id = task != null ? task.keyId() : 0;
+    String name = task == null ? group : id != 0 ? task.group() : task.key();
+    if (failed) {
+      topIndex = append(run, node, name, id, now, 1, -now);
+      spanTasks = 1;
+      spanClosed(now);
+    } else {
+      topIndex = append(run, node, name, id, now, 1, 0);
+      depth = 1;
+    }
+  }
+
+  /**
+   * Writer: closes the open span at {@code end}, as the thread stops taking its tasks: on its
+   * counts, the last of which carries the end, or on its last record if nothing was counted
+   * after it.
+   */
+  private void closeWithCounts(long end) {
+    ready = 0;
+    if (acc0Count == 0 && acc1Count == 0 && pendingIndex >= 0) {
+      int i = pendingIndex;
+      pendingIndex = -1;
+      closeSpan(tail, i, false, end);
+      return;
+    }
+    if (pendingIndex >= 0) {
+      END.setRelease(tail.end, pendingIndex, UNTIMED);
+      pendingIndex = -1;
+    }
+    if (acc1Count > 0 && acc0Count > 0) {
+      appendCount(acc1, acc1Count);
+    }
+    // The closing record: counts of one group, or none (its first record's group) when the
+    // span's records all ended already.
+    boolean zeroOnly = acc0Count == 0 && acc1Count == 0;
+    String group = acc0Count > 0 ? acc0 : acc1Count > 0 ? acc1 : spanName;
+    int tasks = acc0Count > 0 ? acc0Count : acc1Count;
+    append(spanRun, COUNTED, group, 0, 0, zeroOnly ? 0 : tasks, end);
+    spanClosed(end);
   }
 
   /**
@@ -300,9 +428,6 @@ final class TaskStreamLog {
       joining.clear();
       joinPending = false;
       if (old != null) {
-        // Every record of old has ended unless one is still open (depth > 0: its end is still to
-        // come). Written before the link, so a reader that sees the link sees the summary whole.
-        old.whole = depth == 0 && old.runs == 1;
         old.next = c; // after its last count: a reader that sees it reads the final count
       }
       tail = c;
@@ -332,14 +457,9 @@ final class TaskStreamLog {
     c.nextFree = null;
     POOLED.getAndAdd(this, -1);
     Arrays.fill(c.name, 0, c.names, null); // keep no key strings alive in the pool's chunks
-    Arrays.fill(c.perName, 0, c.names, 0);
-    Arrays.fill(c.edges, 0L);
-    c.whole = false;
     Arrays.fill(c.run, 0, c.runs, null);
     c.names = 0;
     c.runs = 0;
-    Arrays.fill(c.end, 0L); // 0: not ended yet. In one pass here rather than a store per record
-    Arrays.fill(c.start, 0L); // 0: inside a span, which begin's common case leaves as it is
     c.count[COUNT_AT] = 0; // published, like the tables and ends, by the link to it
     c.next = null;
     return c;
@@ -362,31 +482,44 @@ final class TaskStreamLog {
   }
 
   /**
-   * Writer: ends the innermost record begun; {@code failed} if its task threw. {@code now} as in
-   * {@link #begin}.
+   * Writer: ends the task that began last and has not ended; {@code failed} if it threw. {@code
+   * now} as in {@link #begin}.
    */
   void end(boolean failed, long now) {
-    if (depth == 1 && !failed && now == 0 && topChunk == null) {
-      int tasks = spanTasks + 1;
-      if (tasks < stride && tasks % CHECK_EVERY != 0) { // the common case, small enough to inline
-        spanTasks = tasks;
-        depth = 0;
-        pendingIndex = topIndex;
-        return;
-      }
+    int r = ready;
+    if (r < -1 && !failed) { // a counted task, with more to come before the next check
+      ready = -r - 1;
+      return;
     }
     endAny(failed, now);
   }
 
   /** Writer: {@link #end} in every case. */
   private void endAny(boolean failed, long now) {
+    int r = ready;
+    if (r < 0) {
+      // A counted task: the countdown ran out, or it failed.
+      if (failed) {
+        recordCountedTask(now != 0 ? now : EventClock.epochNanos(), true);
+        return;
+      }
+      ready = 0;
+      spanTasks += granted + r + 1; // those of the countdown that ended before it, and this one
+      if (spanTasks >= stride || joinPending) {
+        closeWithCounts(EventClock.epochNanos());
+      } else if (spanTasks % CHECK_EVERY == 0 && (now = EventClock.epochNanos()) - spanStart >= SPAN_NANOS) {
+        closeWithCounts(now); // tasks got longer than the stride was made for
+      } else {
+        grant();
+      }
+      return;
+    }
     depth--;
     if (depth > 0) {
       Chunk c = nestedChunk[depth - 1];
       nestedChunk[depth - 1] = null;
       long t = now != 0 ? now : EventClock.epochNanos();
       int i = nestedIndex[depth - 1];
-      c.edge(i);
       END.setRelease(c.end, i, failed ? -t : t);
       return;
     }
@@ -399,23 +532,42 @@ final class TaskStreamLog {
       closeSpan(tail, topIndex, failed, now != 0 ? now : EventClock.epochNanos());
     } else if (spanTasks % CHECK_EVERY == 0 && (now = EventClock.epochNanos()) - spanStart >= SPAN_NANOS) {
       closeSpan(tail, topIndex, false, now); // tasks got longer than the stride was made for
-    } else {
+    } else if (spanRun.byTask) {
+      // A run small enough to be recorded task by task: every task gets a record.
       pendingIndex = topIndex; // published as UNTIMED when the next task begins, or timed by flush()
+    } else {
+      // The span goes on: the tasks that follow are counted, not recorded, up to the next check.
+      END.setRelease(tail.end, topIndex, UNTIMED);
+      grant();
     }
+  }
+
+  /** Writer: the open span goes on: tasks are counted up to the next clock check, or the stride. */
+  private void grant() {
+    int left = Math.min(stride - spanTasks, CHECK_EVERY - spanTasks % CHECK_EVERY);
+    ready = left;
+    granted = left;
   }
 
   /**
    * Writer: closes the open span at the last task that ended, as the thread stops taking tasks
    * (a runner retiring, before the computation's caller can be woken), so that no task stays
    * "running" while its thread does something else; and starts timing tasks one by one again.
+   * A runner of a computation nested in a task of this thread leaves that task's span open.
    */
   void flush() {
-    if (pendingIndex >= 0) {
-      int i = pendingIndex;
-      pendingIndex = -1;
-      closeSpan(tail, i, false, EventClock.epochNanos());
+    if (depth > 0 || ready < 0) {
+      return; // inside a task (its inner computation's runner retired): its span closes at its end
+    }
+    if (spanOpen) {
+      closeWithCounts(EventClock.epochNanos());
     }
     stride = 1; // what the thread runs next may be another computation's tasks, of another size
+    spanRun = null;
+    spanPlan = null; // keep no plan, and so no user data, alive from an idle thread
+    spanName = null;
+    acc0 = null;
+    acc1 = null;
     if (readers == 0 && !joinPending && pooled > 0) {
       // Nobody reads (the dashboard closed, say): the pool goes to the collector instead of
       // staying with the thread. A racy read of readers is enough: the pool only saves work.
@@ -425,17 +577,25 @@ final class TaskStreamLog {
     }
   }
 
+  /** Writer: closes the open span on record {@code i} of {@code c}, which ends at {@code end}. */
   private void closeSpan(Chunk c, int i, boolean failed, long end) {
-    c.edge(i);
     END.setRelease(c.end, i, failed ? -end : end);
+    spanClosed(end);
+  }
+
+  /** Writer: the open span closed at {@code end} (its closing record written): the stride follows its length. */
+  private void spanClosed(long end) {
     long length = end - spanStart;
     if (length > 2 * SPAN_NANOS) {
       stride = 1; // tasks got long: time them one by one again at once
-    } else if (length < SPAN_NANOS && spanTasks == stride && stride < MAX_STRIDE) {
+    } else if (length < SPAN_NANOS && spanTasks >= stride && stride < MAX_STRIDE) {
       stride *= 2;
     }
     spanOpen = false;
     lastClose = end;
+    acc0Count = 0;
+    acc1Count = 0;
+    ready = 0;
   }
 
   /** Chunks in the pool, roughly (for tests). */
@@ -496,6 +656,8 @@ final class TaskStreamLog {
     final long[] keyId = new long[CHUNK];
     /** When the record opens a span, its start; else 0. */
     final long[] start = new long[CHUNK];
+    /** The tasks a record stands for: 1 for a task's, the count for a count record ({@link #COUNTED}); 0 for a count that only closes its span. */
+    final int[] tasks = new int[CHUNK];
     /**
      * 0 while the task runs; then, if it closed its span, its end, else {@link #UNTIMED};
      * negated if it threw. Read and written with acquire/release.
@@ -503,18 +665,6 @@ final class TaskStreamLog {
     final long[] end = new long[CHUNK];
     /** Key names: a task's group for generated keys, its key for keys given whole. */
     final String[] name = new String[NAMES];
-    /** Per name slot: the records with a generated key that use it (see Summaries, above). */
-    final int[] perName = new int[NAMES];
-    /**
-     * A bit per record that a reader must look at on its own: it opens or closes a span (failed
-     * ones close theirs), was timed on its own (nested), or has a key given whole.
-     */
-    final long[] edges = new long[CHUNK / 64];
-    /**
-     * Set, before the link to the next chunk, when every record here has ended and all belong
-     * to one run: a reader may then take the chunk from its summary.
-     */
-    boolean whole;
     final StreamRun[] run = new StreamRun[RUNS];
     int names; // slots taken in name, written before the records that use them
     int runs;
@@ -532,10 +682,6 @@ final class TaskStreamLog {
       return (int) COUNT.getAcquire(count, COUNT_AT);
     }
 
-    void edge(int i) {
-      edges[i >>> 6] |= 1L << i; // the shift takes i mod 64
-    }
-
     long end(int i) {
       return (long) END.getAcquire(end, i);
     }
@@ -545,7 +691,11 @@ final class TaskStreamLog {
   private static final int COUNT_AT = 16;
 
   /** What a record says of its computation; one per run, shared by its records. */
-  record StreamRun(long runId, String worker) {}
+  record StreamRun(long runId, String worker, boolean byTask) {
+    StreamRun(long runId, String worker) {
+      this(runId, worker, false);
+    }
+  }
 
   private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(int[].class);
   private static final VarHandle END = MethodHandles.arrayElementVarHandle(long[].class);

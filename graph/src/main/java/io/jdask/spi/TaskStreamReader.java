@@ -31,7 +31,7 @@ public final class TaskStreamReader implements AutoCloseable {
    * Hands the consumer every task that ended since the last poll, as slices of each thread's
    * log in that thread's order (no order across threads); a thread's slice ends with the task it
    * runs now, if any, which is handed again on every poll until it ends. Returns how many ended
-   * tasks were handed.
+   * records were handed (a count record stands for many tasks: {@link TaskRecords#tasks}).
    */
   public int poll(Consumer<TaskRecords> consumer) {
     for (Cursor c; (c = joined.poll()) != null; ) {
@@ -91,24 +91,6 @@ public final class TaskStreamReader implements AutoCloseable {
       int i = at.index;
       try {
         while (true) {
-          if (i == 0 && at.spanKnown) {
-            TaskStreamLog.Chunk next = c.next;
-            if (next != null && c.whole) {
-              // Every record of c has ended, all of one run: handed whole, with its summary.
-              int count = c.count();
-              view.pointWhole(c, count, log.owner);
-              consumer.accept(view);
-              n += count;
-              log.release(c);
-              if (c == at.stop) {
-                at.done = true;
-                c = null;
-                return n;
-              }
-              c = next;
-              continue;
-            }
-          }
           int count = c.count();
           if (!at.spanKnown) {
             // Records of a span begun before this reader opened: their start is unknown, so

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jdask.graph.Task;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class TaskStreamLogTest {
   private static final int GROUPS = 3;
+  private static final List<String> GROUP_NAMES = List.of("g0", "g1", "g2", "given");
   private final Task[] tasks = new Task[GROUPS * 4];
   private final TaskStreamLog.StreamRun run = new TaskStreamLog.StreamRun(7, "test");
 
@@ -37,15 +40,21 @@ class TaskStreamLogTest {
 
   private void write(TaskStreamLog log, int from, int to) {
     for (int node = from; node < to; node++) {
-      log.begin(run, node, task(node), 0);
+      log.begin(run, null, node, task(node), 0);
       log.end(false, 0);
     }
   }
 
-  /** What one reader was handed, checked as it comes: ended records of the test's run, by node. */
+  /**
+   * What one reader was handed, checked as it comes: ended records of the test's run. Task
+   * records are checked against the task of their node; count records by their group, and
+   * every group's tasks are summed.
+   */
   private final class Seen {
     final TaskStreamReader reader = new TaskStreamReader();
-    final List<Integer> nodes = new ArrayList<>();
+    final List<Integer> nodes = new ArrayList<>(); // of task records, in order
+    final Map<String, Integer> perGroup = new HashMap<>();
+    int tasks;
 
     void poll() {
       reader.poll(s -> {
@@ -53,23 +62,57 @@ class TaskStreamLogTest {
           if (s.running(i)) {
             continue; // handed again once it ends
           }
-          Task t = task(s.node(i));
-          assertEquals(t.group(), s.group(i), "node " + s.node(i));
-          assertEquals(t.keyId(), s.keyId(i), "node " + s.node(i));
-          assertEquals(t.key(), s.key(i), "node " + s.node(i));
           assertEquals(7, s.runId(i));
           assertEquals("test", s.worker(i));
           assertFalse(s.failed(i));
-          nodes.add(s.node(i));
+          if (s.counted(i)) {
+            assertEquals(-1, s.node(i));
+            assertTrue(GROUP_NAMES.contains(s.group(i)), s.group(i));
+          } else {
+            Task t = task(s.node(i));
+            assertEquals(t.group(), s.group(i), "node " + s.node(i));
+            assertEquals(t.keyId(), s.keyId(i), "node " + s.node(i));
+            assertEquals(t.key(), s.key(i), "node " + s.node(i));
+            assertEquals(1, s.tasks(i));
+            if (!nodes.isEmpty()) {
+              assertTrue(s.node(i) > nodes.get(nodes.size() - 1), "task records in order: " + s.node(i));
+            }
+            nodes.add(s.node(i));
+          }
+          perGroup.merge(s.group(i), s.tasks(i), Integer::sum);
+          tasks += s.tasks(i);
         }
       });
     }
 
-    /** The nodes seen are {@code from, from + 1, ..., to - 1}: none lost, none twice. */
+    /** Tasks per group of nodes {@code from .. to - 1}. */
+    Map<String, Integer> expected(int from, int to) {
+      Map<String, Integer> m = new HashMap<>();
+      for (int n = from; n < to; n++) {
+        m.merge(task(n).group(), 1, Integer::sum);
+      }
+      return m;
+    }
+
+    /** The tasks seen are nodes {@code from .. to - 1}, each once: by group, and in all. */
     void sawExactly(int from, int to) {
-      assertEquals(to - from, nodes.size(), "records seen");
-      for (int k = 0; k < nodes.size(); k++) {
-        assertEquals(from + k, nodes.get(k), "record " + k);
+      assertEquals(to - from, tasks, "tasks seen");
+      assertEquals(expected(from, to), perGroup, "tasks per group");
+      assertEquals(from, nodes.get(0), "the first task has a record: it opens a span");
+    }
+
+    /**
+     * The tasks seen are nodes {@code from} on, but for a few that the writer still counted when
+     * the reader stopped: per group, between those of the stretch a few tasks shorter and a few
+     * longer.
+     */
+    void sawAbout(int from) {
+      int slack = 2 * TaskStreamLog.CHECK_EVERY;
+      Map<String, Integer> fewer = expected(from, from + tasks - slack);
+      Map<String, Integer> more = expected(from, from + tasks + slack);
+      for (String g : more.keySet()) {
+        int seen = perGroup.getOrDefault(g, 0);
+        assertTrue(seen >= fewer.getOrDefault(g, 0) && seen <= more.get(g), "group " + g + ": " + seen);
       }
     }
   }
@@ -101,12 +144,13 @@ class TaskStreamLogTest {
     writer.start();
     while (writer.isAlive()) {
       seen.poll(); // on this thread, while the writer writes on its own
-      read.set(seen.nodes.size());
+      read.set(seen.tasks);
     }
     writer.join();
     seen.poll(); // what the writer wrote last
     assertEquals(null, failure.get());
     seen.sawExactly(0, n);
+    assertTrue(seen.nodes.size() + TaskStreamLog.CHUNK < seen.tasks, "most tasks were counted");
     assertTrue(made.get().chunksMade() <= 12,
         "chunks are reused: " + made.get().chunksMade() + " made for " + chunks + " chunks of records");
   }
@@ -145,15 +189,18 @@ class TaskStreamLogTest {
     lags.poll();
     never.poll();
     always.sawExactly(0, 90 * chunk);
-    lags.sawExactly(30 * chunk, 90 * chunk);
-    assertTrue(never.nodes.isEmpty());
+    // A reader starts at the first span that opens after it came (the writer's next check).
+    int lagsFrom = lags.nodes.get(0);
+    assertTrue(lagsFrom >= 30 * chunk && lagsFrom <= 30 * chunk + TaskStreamLog.CHECK_EVERY, "from " + lagsFrom);
+    lags.sawExactly(lagsFrom, 90 * chunk);
+    assertEquals(0, never.tasks);
     // The one that left read from where it came to at least where it left, and no further
     // than the chunk that last counted it.
     int first = leaves.nodes.get(0);
-    assertEquals(20 * chunk + 5, first);
-    leaves.sawExactly(first, first + leaves.nodes.size());
-    int last = leaves.nodes.get(leaves.nodes.size() - 1);
-    assertTrue(last >= 45 * chunk + 99 && last < 47 * chunk, "read up to " + last);
+    assertTrue(first >= 20 * chunk + 5 && first <= 20 * chunk + 5 + TaskStreamLog.CHECK_EVERY, "from " + first);
+    int last = first + leaves.tasks;
+    assertTrue(last >= 45 * chunk + 100 - 2 * TaskStreamLog.CHECK_EVERY && last < 47 * chunk, "read up to " + last);
+    leaves.sawAbout(first);
     assertTrue(log.chunksMade() < 90, "chunks the lagging reader did not hold were reused: " + log.chunksMade());
     assertTrue(log.pooled() > 0);
     always.reader.close();
@@ -176,13 +223,18 @@ class TaskStreamLogTest {
     }
     int n = 3 * TaskStreamLog.CHUNK;
     for (int node = 0; node < n; node++) {
-      log.begin(runs[node % runs.length], node, task(node), 0);
+      log.begin(runs[node % runs.length], null, node, task(node), 0);
       log.end(false, 0);
     }
     log.flush();
     int[] seen = {0};
     reader.poll(s -> {
       for (int i = 0; i < s.size(); i++) {
+        if (s.counted(i)) { // the end of a task's span, which closes as the next run's task begins
+          assertEquals(0, s.tasks(i));
+          assertEquals(100 + (seen[0] - 1) % runs.length, s.runId(i), "the run of the task before");
+          continue;
+        }
         int node = s.node(i);
         assertEquals(seen[0]++, node);
         assertEquals(100 + node % runs.length, s.runId(i), "node " + node);
@@ -202,7 +254,7 @@ class TaskStreamLogTest {
     write(log, 0, 10); // no reader yet: the writer alone holds its chunk
     Task outer = Task.of("outer", args -> null);
     TaskStreamLog.StreamRun inner = new TaskStreamLog.StreamRun(8, "test");
-    log.begin(run, 10, outer, 0);
+    log.begin(run, null, 10, outer, 0);
     // A computation inside the outer task, long enough to fill chunks. Had the writer let go of
     // the outer record's chunk on leaving it, that chunk would come back as a later one, and
     // the outer task's end would land on an inner record there.
@@ -212,7 +264,7 @@ class TaskStreamLogTest {
       if (k == n / 2) {
         late.reader.attach(log);
       }
-      log.begin(inner, k, tasks[0], 0);
+      log.begin(inner, null, k, tasks[0], 0);
       busy(2_000); // so that a record's end and the next one's start are apart
       log.end(false, 0);
     }
@@ -220,7 +272,7 @@ class TaskStreamLogTest {
     write(log, 11, 20);
     log.flush();
     List<Integer> innerNodes = new ArrayList<>();
-    List<Integer> outerNodes = new ArrayList<>();
+    int[] outerTasks = {0};
     long[] lastEnd = {0};
     late.reader.poll(s -> {
       for (int i = 0; i < s.size(); i++) {
@@ -231,116 +283,109 @@ class TaskStreamLogTest {
           assertTrue(s.startNanos(i) >= lastEnd[0], "record " + s.node(i) + " starts after the one before ended");
           lastEnd[0] = s.endNanos(i);
         } else {
-          outerNodes.add(s.node(i));
+          assertTrue(s.counted(i) || s.node(i) >= 11 && s.node(i) < 20, "node " + s.node(i));
+          outerTasks[0] += s.tasks(i);
         }
       }
     });
     assertEquals(n / 2, innerNodes.size(), "inner records from the reader's coming on");
     assertEquals(n / 2, innerNodes.get(0));
     assertEquals(n - 1, innerNodes.get(innerNodes.size() - 1));
-    assertEquals(List.of(11, 12, 13, 14, 15, 16, 17, 18, 19), outerNodes, "not the outer task: it began before");
+    assertEquals(9, outerTasks[0], "tasks 11 to 19, not the outer task: it began before");
   }
 
   /**
-   * A chunk handed whole with its summary ({@link TaskRecords#summarized}) says what its records
-   * say: its counts per group are those of its records with generated keys, and its edges are
-   * exactly the records that are not {@link TaskRecords#inner}. Written here: short tasks of four
-   * names (one a key given whole), failures, tasks timed by their caller, nested computations,
-   * flushes and a second run, in random order; and every record must reach the reader once.
+   * Whatever the writer meets, its records and counts add up to the tasks it ran: short tasks of
+   * two groups (the common case, counted), of other groups now and then (counts rotate), keys
+   * given whole, failures (a record each, marked failed), tasks timed by their caller (a span of
+   * their own each), nested computations (their tasks timed one by one), flushes, and another
+   * run on the same thread; in random order, read now and then while it goes on.
    */
   @Test
-  void wholeChunksCarryASummaryThatAgreesWithTheirRecords() {
+  void recordsAndCountsAddUpToTheTasksRun() {
     TaskStreamLog log = new TaskStreamLog(Thread.currentThread());
-    TaskRecordsCheck check = new TaskRecordsCheck();
-    check.reader.attach(log);
+    TaskStreamReader reader = new TaskStreamReader();
+    reader.attach(log);
     TaskStreamLog.StreamRun other = new TaskStreamLog.StreamRun(9, "test");
+    TaskStreamLog.StreamRun timed = new TaskStreamLog.StreamRun(10, "test");
+    Map<String, Integer> written = new HashMap<>(); // "run group" -> tasks
+    List<Integer> failedNodes = new ArrayList<>();
+    List<Integer> timedNodes = new ArrayList<>();
+    Map<String, Integer> read = new HashMap<>();
+    List<Integer> failedRead = new ArrayList<>();
+    List<Integer> timedRead = new ArrayList<>();
+    int[] records = {0};
+    java.util.function.Consumer<TaskRecords> check = s -> {
+      for (int i = 0; i < s.size(); i++) {
+        if (s.running(i)) {
+          continue;
+        }
+        records[0]++;
+        read.merge(s.runId(i) + " " + s.group(i), s.tasks(i), Integer::sum);
+        if (s.failed(i)) {
+          assertFalse(s.counted(i));
+          failedRead.add(s.node(i));
+        }
+        if (!s.counted(i) && s.runId(i) == 10 && s.opensSpan(i) && s.closesSpan(i)) {
+          timedRead.add(s.node(i));
+        }
+      }
+    };
     Random random = new Random(42);
-    int written = 0;
-    for (int step = 0; step < 40_000; step++) {
-      // Phases of one run only, in which most chunks are left whole, alternate with phases
-      // that mix in other runs.
-      boolean mixed = step / 3000 % 2 == 1;
+    int node = 0;
+    for (int step = 0; step < 200_000; step++) {
       int r = random.nextInt(1000);
-      int node = written;
-      if (r < 3 && mixed) { // a task that runs a computation of its own: nested records of another run
-        log.begin(run, node, task(node), 0);
-        written++;
+      Task t = r < 900 ? tasks[node % 2] : task(node);
+      if (r < 3) { // a task that runs a computation of its own: nested records of another run
+        log.begin(run, null, node, t, 0);
         for (int k = random.nextInt(4); k >= 0; k--) {
-          log.begin(other, k, tasks[1], 0);
-          log.end(random.nextInt(4) == 0, 0);
-          written++;
+          boolean fails = random.nextInt(4) == 0;
+          log.begin(other, null, 1_000_000 + k, tasks[1], 0);
+          log.end(fails, 0);
+          written.merge("9 " + tasks[1].group(), 1, Integer::sum);
+          if (fails) {
+            failedNodes.add(1_000_000 + k);
+          }
         }
         log.end(false, 0);
       } else if (r < 6) {
-        log.begin(run, node, task(node), 0);
-        log.end(true, 0); // failed
-        written++;
+        log.begin(run, null, node, t, 0);
+        log.end(true, 0);
+        failedNodes.add(node);
       } else if (r < 9) {
-        long now = EventClock.epochNanos();
-        log.begin(run, node, task(node), now); // timed by its caller: a span of its own
+        // Timed by its caller (a run with task events: all its tasks are): a span of its own.
+        log.begin(timed, null, node, t, EventClock.epochNanos());
         log.end(false, EventClock.epochNanos());
-        written++;
+        written.merge("10 " + t.group(), 1, Integer::sum);
+        timedNodes.add(node);
+        node++;
+        continue;
       } else if (r < 12) {
         log.flush();
-      } else if (r < 14 && mixed) {
-        log.begin(other, node, task(node), 0); // the same thread, another computation
+        continue;
+      } else if (r < 14) {
+        log.begin(other, null, node, t, 0); // the same thread, another computation
         log.end(false, 0);
-        written++;
+        written.merge("9 " + t.group(), 1, Integer::sum);
+        node++;
+        continue;
       } else {
-        // Mostly two groups in turn, as in a tree: the writer's common case, which finds both
-        // in its last two name slots; now and then the others.
-        Task t = r < 900 ? tasks[node % 2] : task(node);
-        log.begin(run, node, t, 0);
+        log.begin(run, null, node, t, 0);
         log.end(false, 0);
-        written++;
       }
-      if (step % 3000 == 0) {
-        check.poll();
+      written.merge("7 " + t.group(), 1, Integer::sum);
+      node++;
+      if (step % 5000 == 0) {
+        reader.poll(check);
       }
     }
-    write(log, written, written + 2 * TaskStreamLog.CHUNK); // so the last records' chunk is left too
-    written += 2 * TaskStreamLog.CHUNK;
     log.flush();
-    check.poll();
-    assertEquals(written, check.ended, "every record read once");
-    assertTrue(check.whole >= 10 && check.whole < check.slices,
-        check.whole + " of " + check.slices + " slices handed whole");
-  }
-
-  /** Reads a log and checks each summarized slice against its own records. */
-  private static final class TaskRecordsCheck {
-    final TaskStreamReader reader = new TaskStreamReader();
-    int ended;
-    int slices;
-    int whole;
-
-    void poll() {
-      reader.poll(s -> {
-        slices++;
-        for (int i = 0; i < s.size(); i++) {
-          ended += s.running(i) ? 0 : 1;
-        }
-        if (!s.summarized()) {
-          return;
-        }
-        whole++;
-        int[] counts = new int[s.groupIndices()];
-        for (int i = 0; i < s.size(); i++) {
-          assertFalse(s.running(i));
-          assertEquals(s.runId(0), s.runId(i), "one run in a whole chunk");
-          if (s.keyId(i) != 0) {
-            counts[s.groupIndex(i)]++;
-            assertEquals(s.group(i), s.groupAt(s.groupIndex(i)));
-          }
-          boolean inner = s.keyId(i) != 0 && !s.opensSpan(i) && !s.closesSpan(i) && !s.failed(i);
-          assertEquals(inner, s.inner(i), "record " + i);
-          assertTrue(inner ? s.nextEdge(i) > i : s.nextEdge(i) == i, "record " + i + " is an edge: " + !inner);
-        }
-        for (int g = 0; g < counts.length; g++) {
-          assertEquals(counts[g], s.tasksOfGroup(g), "tasks of group index " + g);
-        }
-      });
-    }
+    reader.poll(check);
+    assertEquals(written, read, "tasks per run and group");
+    assertEquals(failedNodes, failedRead, "each failed task has a record, in order");
+    assertEquals(timedNodes, timedRead, "each task timed by its caller is a span of its own");
+    assertTrue(records[0] < node / 4, records[0] + " records for " + node + " tasks: most were counted");
+    reader.close();
   }
 
   /**
