@@ -278,4 +278,21 @@ class TaskStreamTest {
       assertTrue(after.get(0).closes());
     }
   }
+
+  /** What a poll returns counts tasks, not records: the progress bar adds it up. */
+  @Test
+  void aPollCountsTheTasksItHandsNotItsRecords() {
+    List<Delayed<Integer>> tiny = new ArrayList<>();
+    for (int i = 0; i < 3 * TaskStream.TASK_BY_TASK; i++) {
+      tiny.add(Delayed.of(Fixtures::square).name("square").call(i));
+    }
+    Delayed<Integer> sum = Delayed.of(Fixtures::sum).name("sum").call(Delayed.list(tiny));
+    try (TaskStreamReader reader = TaskStream.open(); Config.Scope s = Config.with(Scheduler.SYNC)) {
+      sum.compute();
+      int[] records = {0};
+      int tasks = reader.poll(b -> records[0] += b.size());
+      assertEquals(tiny.size() + 2, tasks);
+      assertTrue(records[0] < tasks / 4, records[0] + " records");
+    }
+  }
 }

@@ -31,7 +31,7 @@ public final class TaskStreamReader implements AutoCloseable {
    * Hands the consumer every task that ended since the last poll, as slices of each thread's
    * log in that thread's order (no order across threads); a thread's slice ends with the task it
    * runs now, if any, which is handed again on every poll until it ends. Returns how many ended
-   * records were handed (a count record stands for many tasks: {@link TaskRecords#tasks}).
+   * tasks were handed (a count record stands for {@link TaskRecords#tasks} of them).
    */
   public int poll(Consumer<TaskRecords> consumer) {
     for (Cursor c; (c = joined.poll()) != null; ) {
@@ -110,7 +110,9 @@ public final class TaskStreamReader implements AutoCloseable {
             }
             view.point(c, i, j < count ? j + 1 : count, log.owner, j < count); // with the running one, if any
             consumer.accept(view);
-            n += j - i;
+            for (int k = i; k < j; k++) {
+              n += c.tasks[k]; // a count record stands for many
+            }
             i = j;
             if (j < count) {
               return n; // it runs: handed again next time
