@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The model fed by the real task stream, as the dashboard feeds it, while THREADS(2) runs real
- * graphs: every task counted once in the progress, every task in exactly one bar, short tasks
+ * The model fed by the real task stream, as the dashboard feeds it, while THREADS(2) (or SYNC,
+ * where the order matters) runs real graphs: every task counted once in the progress, every task in exactly one bar, short tasks
  * sharing bars, long ones on bars of their own.
  */
 class TaskStreamModelTest {
@@ -131,5 +131,48 @@ class TaskStreamModelTest {
       inBars += t;
     }
     assertEquals(2L * n + 1, inBars, "every task in exactly one bar");
+  }
+
+  /**
+   * In a run too big to be recorded task by task, a short task of a counted group that fails
+   * still shows as one failed bar with its own key, and as the group's one failure.
+   */
+  @Test
+  void aFailedShortTaskAmongCountedOnesIsMarkedWithItsKey() {
+    int n = io.jdask.spi.TaskStream.TASK_BY_TASK + 3_000;
+    int bad = n - 100;
+    List<Delayed<Long>> leaves = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      leaves.add(Delayed.of((Integer k) -> {
+        if (k == bad) {
+          throw new IllegalStateException("leaf " + k + " fails");
+        }
+        return (long) k;
+      }).name("leaf").call(i));
+    }
+    Delayed<Long> total = Delayed.of((List<Long> xs) -> xs.stream().mapToLong(Long::longValue).sum()).name("total")
+        .call(Delayed.list(leaves));
+    Pump pump = new Pump("jdask-test-pump", 100, tick -> {});
+    try (Config.Scope sync = Config.with(Scheduler.SYNC)) {
+      org.junit.jupiter.api.Assertions.assertThrows(io.jdask.TaskFailedException.class, total::compute);
+    } finally {
+      pump.close();
+    }
+    StreamModel m = pump.model();
+    Views.Status status = m.status(EventClock.epochNanos(), new JvmSampler());
+    Views.Run run = status.runs().get(status.runs().size() - 1);
+    assertEquals("failed", run.state());
+    Views.GroupProgress leaf = run.groups().stream().filter(g -> g.group().equals("leaf")).findFirst().orElseThrow();
+    assertEquals(1, leaf.failed(), leaf.toString());
+    assertEquals(bad, leaf.done(), "SYNC runs the leaves in order: those before the failed one are done");
+    Views.Tasks bars = m.tasks(0, Integer.MAX_VALUE);
+    List<String> failedKeys = new java.util.ArrayList<>();
+    for (int i = 0; i < bars.total(); i++) {
+      if (bars.failed()[i] != 0) {
+        failedKeys.add(bars.key()[i]);
+      }
+    }
+    assertEquals(List.of(leaves.get(bad).key()), failedKeys);
+    assertTrue(bars.total() < n / 4, bars.total() + " bars: the leaves were counted");
   }
 }
