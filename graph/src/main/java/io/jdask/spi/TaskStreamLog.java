@@ -57,7 +57,7 @@ import java.util.List;
  * the caller gives clock readings (task events are on); and every task of a run small enough
  * for the dashboard's graph page ({@link StreamRun#byTask}), which colours each task by its state.
  *
-  * <h2>Chunks are reused, and hold no reference per record</h2>
+ * <h2>Chunks are reused, and hold no reference per record</h2>
  *
  * A chunk holds {@value #CHUNK} records. Allocating one per that many tasks, as the log first
  * did, cost about 2.4 ns of the 16 a task costs (a reader's drain included), and chunks that
@@ -73,15 +73,15 @@ import java.util.List;
  * instead, written once per distinct run or name.
  *
  * <p>A reader that attaches does not start in the middle of a chunk that does not count it: the
- * writer begins a fresh chunk at its next record (the next check, at the latest), counting the new reader, and that is where the
- * reader starts ({@link #attach}). A reader that detaches ({@link #detach}) is not counted in
+ * writer begins a fresh chunk at its next record (at its next check, at the latest), counting
+ * the new reader, and that is where the reader starts ({@link #attach}). A reader that detaches ({@link #detach}) is not counted in
  * chunks begun after; it still reads, and lets go of, the ones that counted it. A chunk whose
  * holds never all return (a reader that stopped reading) is not reused; it is garbage once no
  * one refers to it. No record refers to a task or its arguments, only to the strings of its
  * key, so a log never keeps a user's data alive.
  */
 final class TaskStreamLog {
-  /** Records per chunk: a chunk is about 28 KB. */
+  /** Records per chunk: a chunk is about 36 KB. */
   static final int CHUNK = 1024;
   /** Key names per chunk: one per record at most (keys given whole take one each). */
   static final int NAMES = CHUNK;
@@ -289,7 +289,7 @@ final class TaskStreamLog {
     return i;
   }
 
-  /** Writer: a count record of the open span, ended inside it; its index in tail. */
+  /** Writer: a count record of the open span, ended inside it. */
   private void appendCount(String group, int tasks) {
     append(spanRun, COUNTED, group, 0, 0, tasks, UNTIMED);
   }
