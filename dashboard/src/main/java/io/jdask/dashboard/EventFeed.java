@@ -109,6 +109,11 @@ final class EventFeed implements TaskListener, AutoCloseable {
       handed += announce(events) + slice.size(); // running tasks count too: what runs now is news
       tasks.accept(slice);
     });
+    // Long tasks counted inside a span show nowhere in the records until it closes: after them.
+    stream.pollRunning(c -> {
+      handed++;
+      events.accept(c);
+    });
     n += handed;
     for (int i = 0; i < fromLanes.size(); i++) {
       Object e = fromLanes.get(i);

@@ -90,6 +90,18 @@ final class RunStats {
     }
   }
 
+  /**
+   * A task counted by {@link #taskStarted} no longer runs, and is not done by this call: a
+   * counted task of the task stream, whose end comes in its span's counts.
+   */
+  void taskStopped(int groupId, TaskTable table) {
+    int[] g = counts(groupId, table);
+    if (g[2] > 0) {
+      g[2]--;
+      running--;
+    }
+  }
+
   /** {@code n} tasks of a group ended, none failed, none counted as running; nothing if n is 0. */
   void tasksDone(int groupId, TaskTable table, int n) {
     if (n > 0) {

@@ -4,6 +4,7 @@ import io.jdask.graph.Plan;
 import io.jdask.spi.RunEvent;
 import io.jdask.spi.TaskEvent;
 import io.jdask.spi.TaskRecords;
+import io.jdask.spi.TaskStreamReader;
 import io.jdask.spi.WorkerEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,6 +72,40 @@ final class StreamModel {
       run(r);
     } else if (event instanceof WorkerEvent w) {
       remoteWorkers.put(w.worker(), w);
+    } else if (event instanceof TaskStreamReader.CountedTask c) {
+      countedRunning(c);
+    }
+  }
+
+  /**
+   * A counted task of this JVM found running across two looks (a long one in a span of short
+   * ones): shown running on its row until the next record of that row, which comes after it.
+   */
+  private void countedRunning(TaskStreamReader.CountedTask c) {
+    RunStats run = runs.get(c.runId());
+    if (run == null || run.ended()) {
+      return; // seen late: its run is over
+    }
+    int row = rowOf(c.worker(), c.thread());
+    Now now = running[row];
+    if (now != null) {
+      if (!now.counted() || now.run() == c.runId() && now.node() == c.node()) {
+        return; // a task with a record runs there (this look was stale), or it is shown already
+      }
+      countedStopped(row);
+    }
+    int g = table.groupOf(c.group());
+    running[row] = new Now(c.runId(), c.node(), c.sinceNanos(), table.group(g), c.key(), true);
+    run.taskStarted(g, table, c.sinceNanos());
+  }
+
+  /** The counted task shown running on {@code row} ended: its span's counts will say so. */
+  private void countedStopped(int row) {
+    Now now = running[row];
+    running[row] = null;
+    RunStats run = runs.get(now.run());
+    if (run != null) {
+      run.taskStopped(table.groupOf(now.group()), table);
     }
   }
 
@@ -93,7 +128,7 @@ final class StreamModel {
     if (e.state() == TaskEvent.State.STARTED) {
       int group = table.groupOf(e.group());
       run.taskStarted(group, table, e.startNanos());
-      running[row] = new Now(e.runId(), -1, e.startNanos(), e.group(), e.key());
+      running[row] = new Now(e.runId(), -1, e.startNanos(), e.group(), e.key(), false);
       return;
     }
     Now now = running[row];
@@ -137,6 +172,9 @@ final class StreamModel {
    * {@code to}.
    */
   private int segment(TaskRecords b, int from, int to, long runId, int row, RunStats run, boolean followed) {
+    if (running[row] != null && running[row].counted()) {
+      countedStopped(row); // a record of this row: the counted task before it has ended
+    }
     long start = spanStart[row];
     int tasks = spanTasks[row];
     int group0 = -1;
@@ -162,7 +200,7 @@ final class StreamModel {
         if (b.running(i)) {
           if (!wasRunning) {
             int g = table.groupOf(b.group(i));
-            running[row] = new Now(runId, b.node(i), start, table.group(g), b.key(i));
+            running[row] = new Now(runId, b.node(i), start, table.group(g), b.key(i), false);
             run.taskStarted(g, table, start);
             if (followed) {
               graphState(b, i, TaskEvent.State.STARTED);
@@ -292,8 +330,11 @@ final class StreamModel {
     return row;
   }
 
-  /** The task running on a row: its run, node (-1 for another JVM's), start, group and key. */
-  private record Now(long run, int node, long start, String group, String key) {
+  /**
+   * The task running on a row: its run, node (-1 for another JVM's), start, group and key; {@code
+   * counted} if it has no record of its own (its start is then when it was first seen running).
+   */
+  private record Now(long run, int node, long start, String group, String key, boolean counted) {
     boolean is(long runId, int nodeIndex, long startNanos) {
       return run == runId && node == nodeIndex && start == startNanos;
     }

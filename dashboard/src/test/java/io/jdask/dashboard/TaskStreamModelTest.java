@@ -175,4 +175,54 @@ class TaskStreamModelTest {
     assertEquals(List.of(leaves.get(bad).key()), failedKeys);
     assertTrue(bars.total() < n / 4, bars.total() + " bars: the leaves were counted");
   }
+
+  /**
+   * A long task among short ones, in a run too big to be recorded task by task, shows running
+   * with its key while it runs, whether it opened a span (a record) or was counted inside one
+   * (found running by the reader); then it is done once, and nothing runs.
+   */
+  @Test
+  void aLongTaskAmongShortOnesIsShownRunningWithItsKey() throws Exception {
+    int n = io.jdask.spi.TaskStream.TASK_BY_TASK + 2_000;
+    List<Delayed<Long>> leaves = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      leaves.add(Delayed.of((Integer k) -> (long) k).name("leaf").call(i));
+    }
+    Delayed<Long> slow = Delayed.of((Integer ms) -> {
+      Thread.sleep(ms);
+      return 0L;
+    }).name("slow").call(1_500);
+    leaves.set(n / 2, slow);
+    Delayed<Long> total = Delayed.of((List<Long> xs) -> xs.stream().mapToLong(Long::longValue).sum()).name("total")
+        .call(Delayed.list(leaves));
+    Pump pump = new Pump("jdask-test-pump", 100, tick -> {});
+    java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var result = caller.submit(() -> {
+        try (Config.Scope sync = Config.with(Scheduler.SYNC)) {
+          return total.compute();
+        }
+      });
+      boolean seen = false;
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!seen && !result.isDone() && System.nanoTime() < deadline) {
+        List<Views.Running> running = pump.query(m -> m.status(EventClock.epochNanos(), new JvmSampler()).running());
+        seen = running.stream().anyMatch(r -> slow.key().equals(r.key()));
+        Thread.sleep(20);
+      }
+      assertTrue(seen, "the long task was shown running");
+      result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      caller.shutdown();
+      pump.close();
+    }
+    StreamModel m = pump.model();
+    Views.Status status = m.status(EventClock.epochNanos(), new JvmSampler());
+    Views.Run run = status.runs().get(status.runs().size() - 1);
+    for (Views.GroupProgress g : run.groups()) {
+      assertEquals(g.total(), g.done(), g.toString());
+      assertEquals(0, g.running(), g.toString());
+    }
+    assertEquals(List.of(), status.running());
+  }
 }

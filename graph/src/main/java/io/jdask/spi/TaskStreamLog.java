@@ -49,8 +49,11 @@ import java.util.List;
  * out), and as the span closes, the last of them carrying the span's end. So a span is a handful
  * of records whatever its length; a reader reads every record, some 1 for each 30 to 1,000 tasks.
  *
- * <p>What counting gives up: a counted task is not seen running, and has no key in the stream.
- * Where that matters a task gets a record: the span's first; a task that fails (the span closes
+ * <p>What counting gives up: a counted task has no key in the records, and no record while it
+ * runs. A reader that finds the same counted task running on two looks ({@link
+ * #countedRunning}, read racily) reports it with its key from the plan, so that a task that
+ * turns out long inside a span of short ones still shows running. Where more matters a task gets
+ * a record: the span's first; a task that fails (the span closes
  * before it, on the counts, and it is drawn ending where it failed, its start not known closer);
  * a task that runs a computation of its own (the span closes as the inner computation starts, and
  * the outer task's record opens there; the inner tasks are timed one by one); every task while
@@ -596,6 +599,34 @@ final class TaskStreamLog {
     acc0Count = 0;
     acc1Count = 0;
     ready = 0;
+  }
+
+  /**
+   * Any thread, racily: the counted task that runs now, or null. The writer publishes none of
+   * this: a reader may see it late or mixed from two moments, so it trusts only a task it finds
+   * the same on two looks ({@link TaskStreamReader#pollRunning}), and checks the node against the
+   * plan. Read every 10 ms or so, it costs the writer a cache miss that often, nothing per task.
+   */
+  CountedNow countedRunning() {
+    int r = ready;
+    StreamRun run = spanRun;
+    Plan plan = spanPlan;
+    if (r >= 0 || run == null || plan == null) {
+      return null;
+    }
+    int current = currentNode;
+    return new CountedNow(spanStart, spanTasks, r, current < 0 ? ~current : current, run, plan);
+  }
+
+  /**
+   * A counted task seen running: its span's start, the span's tasks and the countdown when it
+   * began tell it apart from every other task of the thread; then its node, run and plan.
+   */
+  record CountedNow(long spanStart, int spanTasks, int countdown, int node, StreamRun run, Plan plan) {
+    boolean sameTask(CountedNow o) {
+      return o != null && o.spanStart == spanStart && o.spanTasks == spanTasks && o.countdown == countdown
+          && o.node == node && o.run == run;
+    }
   }
 
   /** Chunks in the pool, roughly (for tests). */

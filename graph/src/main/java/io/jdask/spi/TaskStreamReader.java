@@ -17,6 +17,15 @@ public final class TaskStreamReader implements AutoCloseable {
   private final List<Cursor> cursors = new ArrayList<>();
   private final TaskRecords view = new TaskRecords();
   private boolean closed;
+  private long lastRunningLook; // when pollRunning last looked: a task seen then and now ran since then
+
+  /**
+   * A task that runs now without a record of its own (a short task's span, counted, see {@link
+   * TaskRecords}), found running on two looks of {@link #pollRunning}: so it has run since
+   * {@code sinceNanos} at least (epoch nanoseconds). Its end comes in the counts of its span.
+   */
+  public record CountedTask(Thread thread, long runId, String worker, int node, String key, String group,
+      long sinceNanos) {}
 
   TaskStreamReader() {}
 
@@ -50,6 +59,26 @@ public final class TaskStreamReader implements AutoCloseable {
   }
 
   /**
+   * Hands the consumer, for each thread, the counted task it runs now if it ran it at the last
+   * call too: a task that turned out long inside a span of short ones, which the records do not
+   * show until its span closes. Call it after {@link #poll}, every few milliseconds: whatever the
+   * records handed before say of the thread, this task came after.
+   */
+  public void pollRunning(Consumer<CountedTask> consumer) {
+    long now = EventClock.epochNanos();
+    for (Cursor c : cursors) {
+      TaskStreamLog.CountedNow seen = c.log.countedRunning();
+      if (seen != null && seen.sameTask(c.lastCounted) && seen.node() < seen.plan().size()) {
+        io.jdask.graph.Task t = seen.plan().task(seen.node());
+        consumer.accept(new CountedTask(c.log.owner, seen.run().runId(), seen.run().worker(), seen.node(), t.key(),
+            t.group(), lastRunningLook));
+      }
+      c.lastCounted = seen;
+    }
+    lastRunningLook = now;
+  }
+
+  /**
    * Stops the recording this reader asked for. What was recorded before can still be polled;
    * chunks it holds and never reads are left to the collector rather than reused.
    */
@@ -70,6 +99,7 @@ public final class TaskStreamReader implements AutoCloseable {
   private static final class Cursor {
     final TaskStreamLog log;
     final TaskStreamLog.Position at;
+    TaskStreamLog.CountedNow lastCounted; // what pollRunning saw last
 
     Cursor(TaskStreamLog log, TaskStreamLog.Position at) {
       this.log = log;

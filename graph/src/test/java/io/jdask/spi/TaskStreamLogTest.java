@@ -431,6 +431,79 @@ class TaskStreamLogTest {
     reader.close();
   }
 
+  /**
+   * A task counted inside a span has no record while it runs; a reader that finds it running on
+   * two looks reports it, with its key from the plan, and its end comes in the span's counts.
+   */
+  @Test
+  void aCountedTaskFoundRunningOnTwoLooksIsReportedWithItsKey() {
+    List<Task> outputs = new ArrayList<>();
+    for (int i = 0; i < 4_000; i++) {
+      outputs.add(Task.of(i % 2 == 0 ? "a" : "b", args -> null));
+    }
+    for (int i = 0; i < 10; i++) {
+      outputs.add(Task.of("long", args -> null));
+    }
+    io.jdask.graph.Plan plan = io.jdask.graph.Plan.of(outputs, false);
+    List<Integer> longNodes = new ArrayList<>();
+    List<Integer> shortNodes = new ArrayList<>();
+    for (int node = 0; node < plan.size(); node++) {
+      (plan.task(node).group().equals("long") ? longNodes : shortNodes).add(node);
+    }
+    TaskStreamLog log = new TaskStreamLog(Thread.currentThread());
+    TaskStreamReader reader = new TaskStreamReader();
+    reader.attach(log);
+    int next = 0;
+    for (; next < 3_000; next++) { // quick: spans of many, counted
+      log.begin(run, plan, shortNodes.get(next), plan.task(shortNodes.get(next)), 0);
+      log.end(false, 0);
+    }
+    // The long task begins counted unless it happens to open a span: then one more short task.
+    int longNode = -1;
+    for (int tries = 0; tries < longNodes.size() && longNode < 0; tries++) {
+      int candidate = longNodes.get(tries);
+      log.begin(run, plan, candidate, plan.task(candidate), 0);
+      if (log.countedRunning() != null) {
+        longNode = candidate;
+      } else {
+        log.end(false, 0);
+        log.begin(run, plan, shortNodes.get(next), plan.task(shortNodes.get(next)), 0);
+        log.end(false, 0);
+        next++;
+      }
+    }
+    assertTrue(longNode >= 0, "a long task began counted");
+    reader.poll(r -> {});
+    List<TaskStreamReader.CountedTask> seen = new ArrayList<>();
+    reader.pollRunning(seen::add);
+    assertEquals(List.of(), seen, "one look is not enough: the task may have ended between two");
+    long beforeSecondLook = EventClock.epochNanos();
+    reader.pollRunning(seen::add);
+    assertEquals(1, seen.size());
+    TaskStreamReader.CountedTask c = seen.get(0);
+    assertEquals(plan.task(longNode).key(), c.key());
+    assertEquals("long", c.group());
+    assertEquals(longNode, c.node());
+    assertEquals(7, c.runId());
+    assertEquals(Thread.currentThread(), c.thread());
+    assertTrue(c.sinceNanos() > 0 && c.sinceNanos() <= beforeSecondLook, "since the first look");
+    log.end(false, 0);
+    seen.clear();
+    reader.pollRunning(seen::add);
+    assertEquals(List.of(), seen, "ended");
+    log.begin(run, plan, shortNodes.get(next), plan.task(shortNodes.get(next)), 0);
+    log.end(false, 0);
+    log.flush();
+    int[] longTasks = {0};
+    reader.poll(r -> {
+      for (int i = 0; i < r.size(); i++) {
+        longTasks[0] += r.group(i).equals("long") ? r.tasks(i) : 0;
+      }
+    });
+    assertEquals(1 + longNodes.indexOf(longNode), longTasks[0], "the long tasks begun, in their span's counts");
+    reader.close();
+  }
+
   private static void busy(long nanos) {
     long end = System.nanoTime() + nanos;
     while (System.nanoTime() < end) {
