@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The model fed by the real task stream, as the dashboard feeds it, while THREADS(2) (or SYNC,
- * where the order matters) runs real graphs: every task counted once in the progress, every task in exactly one bar, short tasks
- * sharing bars, long ones on bars of their own.
+ * where the order matters) runs real graphs: every task counted once in the progress, every task
+ * in exactly one bar, short tasks sharing bars, long ones on bars of their own.
  */
 class TaskStreamModelTest {
   @AfterAll

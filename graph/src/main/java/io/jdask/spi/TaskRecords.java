@@ -130,7 +130,10 @@ public final class TaskRecords {
     return chunk.node[offset + i] == TaskStreamLog.COUNTED;
   }
 
-  /** The tasks record {@code i} stands for: 1 for a task's own record; for a count record, its count (0 for one that only closes its span). */
+  /**
+   * The tasks record {@code i} stands for: 1 for a task's own record; for a count record, its
+   * count (0 for one that only closes its span).
+   */
   public int tasks(int i) {
     return chunk.tasks[offset + i];
   }

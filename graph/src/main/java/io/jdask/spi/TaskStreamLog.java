@@ -623,6 +623,11 @@ final class TaskStreamLog {
    * began tell it apart from every other task of the thread; then its node, run and plan.
    */
   record CountedNow(long spanStart, int spanTasks, int countdown, int node, StreamRun run, Plan plan) {
+    /** This look without its plan, to keep until the next: a look kept no plan, and no user data, alive. */
+    CountedNow withoutPlan() {
+      return new CountedNow(spanStart, spanTasks, countdown, node, run, null);
+    }
+
     boolean sameTask(CountedNow o) {
       return o != null && o.spanStart == spanStart && o.spanTasks == spanTasks && o.countdown == countdown
           && o.node == node && o.run == run;

@@ -73,7 +73,7 @@ public final class TaskStreamReader implements AutoCloseable {
         consumer.accept(new CountedTask(c.log.owner, seen.run().runId(), seen.run().worker(), seen.node(), t.key(),
             t.group(), lastRunningLook));
       }
-      c.lastCounted = seen;
+      c.lastCounted = seen == null ? null : seen.withoutPlan();
     }
     lastRunningLook = now;
   }
