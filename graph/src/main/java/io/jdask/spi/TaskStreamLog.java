@@ -210,8 +210,9 @@ final class TaskStreamLog {
   /** Writer: {@link #begin} in every case. */
   private void beginAny(StreamRun run, Plan plan, int node, Task task, long now) {
     int r = ready;
-    if (r > 0 && run == spanRun && depth == 0) {
+    if (r > 0 && run == spanRun && depth == 0 && !joinPending) {
       // A counted task of a third group: the older of the two counts is written out first.
+      // (A reader that joins waits for the span to close, at the countdown's end or just below.)
       rotate(task.group());
       ready = -r;
       currentNode = node;

@@ -504,6 +504,49 @@ class TaskStreamLogTest {
     reader.close();
   }
 
+  /**
+   * A reader that comes while the writer counts a long span of short tasks does not wait for
+   * the span's stride: the span closes at the writer's next check, and the reader starts at the
+   * span after it. Two groups in turn, the writer's fastest case; then a third group.
+   */
+  @Test
+  void aReaderThatComesStartsWithinACheckOfTheWriter() {
+    for (int third = 0; third < 2; third++) {
+      TaskStreamLog log = new TaskStreamLog(Thread.currentThread());
+      TaskStreamReader first = new TaskStreamReader();
+      first.attach(log);
+      int node = 0;
+      for (; node < 20_000; node++) { // spans of up to 1,024 tasks by now
+        log.begin(run, null, node, tasks[node % 2], 0);
+        log.end(false, 0);
+      }
+      TaskStreamReader late = new TaskStreamReader();
+      late.attach(log);
+      int came = node;
+      for (; node < came + 5_000; node++) {
+        Task t = third == 1 && node % 7 == 0 ? tasks[2] : tasks[node % 2];
+        log.begin(run, null, node, t, 0);
+        log.end(false, 0);
+      }
+      log.flush();
+      int[] firstNode = {-1};
+      int[] tasksSeen = {0};
+      late.poll(r -> {
+        for (int i = 0; i < r.size(); i++) {
+          if (firstNode[0] < 0 && !r.counted(i)) {
+            firstNode[0] = r.node(i);
+          }
+          tasksSeen[0] += r.tasks(i);
+        }
+      });
+      assertTrue(firstNode[0] >= came && firstNode[0] <= came + TaskStreamLog.CHECK_EVERY,
+          "the late reader starts at node " + firstNode[0] + ", having come at " + came);
+      assertEquals(came + 5_000 - firstNode[0], tasksSeen[0], "every task from there on");
+      first.close();
+      late.close();
+    }
+  }
+
   private static void busy(long nanos) {
     long end = System.nanoTime() + nanos;
     while (System.nanoTime() < end) {
