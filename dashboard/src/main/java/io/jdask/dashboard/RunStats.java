@@ -82,11 +82,9 @@ final class RunStats {
 
   /** A task ended; {@code wasRunning} if its start was counted by {@link #taskStarted}. */
   void taskDone(int groupId, TaskTable table, boolean failed, boolean wasRunning) {
-    int[] g = counts(groupId, table);
-    g[failed ? 3 : 1]++;
-    if (wasRunning && g[2] > 0) {
-      g[2]--;
-      running--;
+    counts(groupId, table)[failed ? 3 : 1]++;
+    if (wasRunning) {
+      taskStopped(groupId, table);
     }
   }
 

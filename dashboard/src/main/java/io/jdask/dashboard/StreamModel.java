@@ -167,9 +167,8 @@ final class StreamModel {
   }
 
   /**
-   * Records {@code from .. to - 1} of one run on one row. Span state and the counts of the last
-   * two groups stay in locals, and reach the row's arrays and the run once per segment. Returns
-   * {@code to}.
+   * Records {@code from .. to - 1} of one run on one row. The row's span state stays in locals,
+   * and reaches the row's arrays once per segment. Returns {@code to}.
    */
   private int segment(TaskRecords b, int from, int to, long runId, int row, RunStats run, boolean followed) {
     if (running[row] != null && running[row].counted()) {
@@ -177,23 +176,20 @@ final class StreamModel {
     }
     long start = spanStart[row];
     int tasks = spanTasks[row];
-    int group0 = -1;
-    int done0 = 0;
-    int group1 = -1;
-    int done1 = 0;
     for (int i = from; i < to; i++) {
       boolean opens = b.opensSpan(i);
       if (opens) {
         start = b.startNanos(i);
         tasks = 0;
       }
-      int group;
-      int k;
       boolean failed = false;
       if (b.counted(i)) {
         // Tasks of one group counted inside the span: no key, never running, never failed.
-        k = b.tasks(i);
-        group = k > 0 ? groupOf(b.group(i)) : -1;
+        int k = b.tasks(i);
+        if (k > 0) {
+          run.tasksDone(groupOf(b.group(i)), table, k);
+          tasks += k;
+        }
       } else {
         // Only the first task of a slice can have been handed before, as running.
         boolean wasRunning = i == 0 && running[row] != null && running[row].is(runId, b.node(i), start);
@@ -209,15 +205,11 @@ final class StreamModel {
           break; // the last of the slice; its span goes on
         }
         failed = b.failed(i);
-        group = groupOf(b, i);
-        k = 1;
-        if (wasRunning || failed) {
-          if (wasRunning) {
-            running[row] = null;
-          }
-          run.taskDone(group, table, failed, wasRunning);
-          k = 0; // counted here
+        int group = groupOf(b, i);
+        if (wasRunning) {
+          running[row] = null;
         }
+        run.taskDone(group, table, failed, wasRunning);
         if (opens) {
           spanOpens(b, i, row, group);
         }
@@ -226,28 +218,10 @@ final class StreamModel {
         }
         tasks++;
       }
-      if (k > 0) {
-        if (group == group0) {
-          done0 += k;
-        } else if (group == group1) {
-          done1 += k;
-        } else {
-          run.tasksDone(group1, table, done1);
-          group1 = group0;
-          done1 = done0;
-          group0 = group;
-          done0 = k;
-        }
-        if (b.counted(i)) {
-          tasks += k;
-        }
-      }
       if (b.closesSpan(i)) {
         spanCloses(b, i, runId, row, run, start, tasks, failed);
       }
     }
-    run.tasksDone(group0, table, done0);
-    run.tasksDone(group1, table, done1);
     spanStart[row] = start;
     spanTasks[row] = tasks;
     return to;

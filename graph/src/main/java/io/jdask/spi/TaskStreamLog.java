@@ -326,13 +326,11 @@ final class TaskStreamLog {
     } else {
       acc0Count--;
     }
-    ready = 0;
+    closeWithCounts(now); // the span closes; spanRun stays, for the task's own span
     StreamRun run = spanRun;
-    closeWithCounts(now);
     spanOpen = true;
     spanStart = now;
     spanTasks = 0;
-    spanRun = run;
     spanName = group;
     long id = task != null ? task.keyId() : 0;
     String name = task == null ? group : id != 0 ? task.group() : task.key();
@@ -366,12 +364,10 @@ final class TaskStreamLog {
     if (acc1Count > 0 && acc0Count > 0) {
       appendCount(acc1, acc1Count);
     }
-    // The closing record: counts of one group, or none (its first record's group) when the
-    // span's records all ended already.
-    boolean zeroOnly = acc0Count == 0 && acc1Count == 0;
+    // The closing record: counts of one group, or none (named after the span's first record)
+    // when the span's records all ended already.
     String group = acc0Count > 0 ? acc0 : acc1Count > 0 ? acc1 : spanName;
-    int tasks = acc0Count > 0 ? acc0Count : acc1Count;
-    append(spanRun, COUNTED, group, 0, 0, zeroOnly ? 0 : tasks, end);
+    append(spanRun, COUNTED, group, 0, 0, acc0Count > 0 ? acc0Count : acc1Count, end);
     spanClosed(end);
   }
 
